@@ -1,0 +1,152 @@
+# Stethoscope in C: build, test, demo and install.
+#
+#   make            build build/stethoscope and the test programs
+#   make check      every test: unit suites, integration tests, then the
+#                   same again built with AddressSanitizer and UBSan
+#   make demo       start the whole product on http://127.0.0.1:8080/
+#   make install    install under $(DESTDIR)$(PREFIX)
+#
+# V=1 prints full command lines.
+
+PREFIX		?= /usr/local
+SYSCONFDIR	?= /etc
+DESTDIR		?=
+BUILD		?= build
+
+CC		?= cc
+PKG_CONFIG	?= pkg-config
+PACKAGES	 = fcgi json-c libcurl libxml-2.0 yaml-0.1
+VERSION		 = 0.1.0
+
+CFLAGS		?= -O2 -g
+WARNINGS	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wpointer-arith -Wformat=2
+ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(WARNINGS) -Iinclude \
+		   -DSTETHOSCOPE_VERSION='"$(VERSION)"' \
+		   -DSTETHOSCOPE_SYSCONFDIR='"$(SYSCONFDIR)/stethoscope"' \
+		   $(shell $(PKG_CONFIG) --cflags $(PACKAGES) 2>/dev/null) \
+		   $(SANITIZE_FLAGS) $(CFLAGS)
+LIBS		 = $(shell $(PKG_CONFIG) --libs $(PACKAGES) 2>/dev/null)
+TEST_CFLAGS	 = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+TEST_LIBS	 = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+ALL_LDFLAGS	 = $(SANITIZE_FLAGS) $(LDFLAGS)
+
+ifeq ($(V),1)
+Q	=
+else
+Q	= @
+endif
+
+# Everything under src/ and sources/ except main.c goes into one static
+# library that the program, the tests and the fake servers link against.
+LIB_SRC		 = $(filter-out src/main.c,$(wildcard src/*.c sources/*.c))
+LIB_OBJ		 = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB		 = $(BUILD)/libstethoscope.a
+PROG		 = $(BUILD)/stethoscope
+
+UNIT_SRC	 = $(wildcard tests/test_*.c)
+UNIT_BIN	 = $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
+FAKE_SRC	 = $(wildcard tests/fakes/*.c)
+FAKE_BIN	 = $(FAKE_SRC:tests/fakes/%.c=$(BUILD)/fakes/%)
+FAKE_COMMON	 = $(wildcard tests/fakes/common/*.c)
+FAKE_COMMON_OBJ	 = $(FAKE_COMMON:%.c=$(BUILD)/%.o)
+TOOL_SRC	 = $(wildcard tests/tools/*.c)
+TOOL_BIN	 = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
+DEPFILES	 = $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+.PHONY: all check check-unit check-integration check-asan test-programs \
+	demo demo-stop deps install clean
+
+all: $(PROG) test-programs
+
+test-programs: $(UNIT_BIN) $(FAKE_BIN) $(TOOL_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(PROG): $(BUILD)/src/main.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -MMD -MP -o $@ $< $(LIB) \
+	    $(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/fakes/%: tests/fakes/%.c $(FAKE_COMMON_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/fakes/common -MMD -MP -o $@ $< \
+	    $(FAKE_COMMON_OBJ) $(LIB) $(ALL_LDFLAGS) $(LIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LIBS)
+
+# --- tests ---------------------------------------------------------------
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory check-unit check-integration
+	$(Q)$(MAKE) --no-print-directory check-asan
+
+check-unit: all
+	$(Q)tests/run-unit $(UNIT_BIN)
+
+check-integration: all
+	$(Q)tests/run-integration $(BUILD)
+
+# The sanitizer build lives in its own directory so that it never mixes
+# objects with the normal build.
+check-asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
+	    SANITIZE_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    CFLAGS="-O1 -g" check-unit check-integration
+
+# --- demo ----------------------------------------------------------------
+
+demo: deps all
+	$(Q)scripts/demo start
+
+demo-stop:
+	$(Q)scripts/demo stop
+
+deps:
+	$(Q)scripts/deps
+
+# --- install -------------------------------------------------------------
+
+install: $(PROG)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stethoscope/templates/partials \
+	    $(DESTDIR)$(PREFIX)/share/stethoscope/static \
+	    $(DESTDIR)$(PREFIX)/share/stethoscope/examples \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	    $(DESTDIR)$(SYSCONFDIR)/stethoscope $(DESTDIR)$(SYSCONFDIR)/nginx/snippets
+	install -m 0755 $(PROG) $(DESTDIR)$(PREFIX)/bin/stethoscope
+	install -m 0644 templates/*.mustache $(DESTDIR)$(PREFIX)/share/stethoscope/templates/
+	install -m 0644 templates/partials/*.mustache $(DESTDIR)$(PREFIX)/share/stethoscope/templates/partials/
+	cp -R static/. $(DESTDIR)$(PREFIX)/share/stethoscope/static/
+	install -m 0644 etc/stethoscope.yaml etc/practices.yaml $(DESTDIR)$(PREFIX)/share/stethoscope/examples/
+	test -e $(DESTDIR)$(SYSCONFDIR)/stethoscope/stethoscope.yaml || \
+	    install -m 0644 etc/stethoscope.yaml $(DESTDIR)$(SYSCONFDIR)/stethoscope/stethoscope.yaml
+	test -e $(DESTDIR)$(SYSCONFDIR)/stethoscope/practices.yaml || \
+	    install -m 0644 etc/practices.yaml $(DESTDIR)$(SYSCONFDIR)/stethoscope/practices.yaml
+	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 etc/stethoscope.service etc/stethoscope.socket $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	install -m 0644 nginx/stethoscope.conf $(DESTDIR)$(PREFIX)/share/stethoscope/examples/nginx-site.conf
+	install -m 0644 nginx/stethoscope-app.conf $(DESTDIR)$(SYSCONFDIR)/nginx/snippets/stethoscope-app.conf
+
+clean:
+	rm -rf build build-asan
+
+-include $(DEPFILES)

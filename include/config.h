@@ -1,0 +1,70 @@
+/*
+ * The service configuration, stethoscope.yaml.
+ *
+ * Example:
+ *   listen: unix:/run/stethoscope/stethoscope.sock    # or 127.0.0.1:9000
+ *   socket_mode: "0660"
+ *   workers: 0                 # 0 or absent: one per online CPU
+ *   practices: practices.yaml  # relative paths resolve against the
+ *   templates: /usr/share/stethoscope/templates   # config file's directory
+ *   static: /usr/share/stethoscope/static
+ *   admins:
+ *     emails: [alice@example.com]
+ *     groups: [security-admins]
+ *   log_level: info            # error, warn, info, debug
+ *   pid_file: /run/stethoscope/stethoscope.pid
+ *   drain_timeout: 10          # seconds
+ *   limits:
+ *     max_query_bytes: 4096
+ *     max_body_bytes: 65536
+ */
+#ifndef STETHOSCOPE_CONFIG_H
+#define STETHOSCOPE_CONFIG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "diag.h"
+#include "log.h"
+
+#define CONFIG_MAX_FILE_BYTES	(1024 * 1024)
+
+struct config {
+	char		*path;		/* the file this was loaded from */
+	char		*listen;	/* "unix:PATH" or "HOST:PORT", HOST a loopback or any address */
+	mode_t		 socket_mode;	/* for a unix socket; default 0660 */
+	int		 workers;	/* resolved: never 0 after loading */
+	char		*practices_path;	/* absolute after loading */
+	char		*templates_dir;		/* absolute after loading */
+	char		*static_dir;		/* absolute after loading */
+	char		**admin_emails;	/* lower-cased */
+	size_t		 admin_email_count;
+	char		**admin_groups;
+	size_t		 admin_group_count;
+	enum log_level	 log_level;	/* default info */
+	char		*pid_file;	/* NULL when not set */
+	int		 drain_timeout_ms;	/* default 10000 */
+	size_t		 max_query_bytes;	/* default 4096 */
+	size_t		 max_body_bytes;	/* default 65536 */
+};
+
+/*
+ * Load and validate the file at path. On success return 0 and a config in
+ * *out that the caller frees with config_free. On any error return -1,
+ * leave *out NULL and add every problem found to diags as
+ * FILE:LINE:COLUMN: message naming the key and what was expected.
+ */
+int	config_load(const char *path, struct config **out,
+	    struct diag_list *diags);
+
+void	config_free(struct config *cfg);
+
+/*
+ * Return 1 when the person is an admin: the email matches one of
+ * admin_emails (case-insensitively), or one of the comma-separated groups
+ * matches one of admin_groups exactly after trimming spaces.
+ */
+int	config_is_admin(const struct config *cfg, const char *email,
+	    const char *groups);
+
+#endif
