@@ -1,0 +1,253 @@
+/* The stethoscope command: subcommands for serving, checking and rendering. */
+
+#include <getopt.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "app.h"
+#include "buf.h"
+#include "json_file.h"
+#include "log.h"
+#include "master.h"
+#include "template.h"
+#include "xalloc.h"
+
+#define DEFAULT_CONFIG	STETHOSCOPE_SYSCONFDIR "/stethoscope.yaml"
+#define EXIT_USAGE	2
+
+static const char usage_text[] =
+    "usage: stethoscope serve [-f] [-c FILE]\n"
+    "       stethoscope check [-c FILE]\n"
+    "       stethoscope render [--partials DIR] TEMPLATE DATA.json\n"
+    "       stethoscope version\n"
+    "       stethoscope help\n";
+
+static const char help_text[] =
+    "\n"
+    "Commands:\n"
+    "  serve    run the master process and its FastCGI workers;\n"
+    "           -f stays in the foreground (use it under systemd)\n"
+    "  check    validate the config, the practices file and every\n"
+    "           template, print \"ok\" or each error as FILE:LINE:COLUMN\n"
+    "  render   render one template with a JSON data file to standard\n"
+    "           output; --partials names the directory of partials\n"
+    "  version  print the version\n"
+    "  help     print this text\n"
+    "\n"
+    "Options:\n"
+    "  -c FILE  the configuration file (default " DEFAULT_CONFIG ")\n"
+    "\n"
+    "Signals to serve: HUP reloads, TERM or INT stops after the requests\n"
+    "in flight. See stethoscope(8).\n";
+
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* Print why the command line is wrong, then the usage; return 2. */
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("stethoscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+/*
+ * Parse "-c FILE" and, when allowed, "-f" for serve and check. Returns 0,
+ * or EXIT_USAGE after printing why.
+ */
+static int
+parse_config_options(int argc, char **argv, int allow_f,
+    const char **config, int *foreground)
+{
+	int	 ch;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt(argc, argv, allow_f ? "+:c:f" : "+:c:")) != -1) {
+		switch (ch) {
+		case 'c':
+			*config = optarg;
+			break;
+		case 'f':
+			*foreground = 1;
+			break;
+		case ':':
+			return usage_error("option -%c needs a value", optopt);
+		default:
+			return usage_error("unknown option -%c", optopt);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument \"%s\"", argv[optind]);
+	return 0;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+	const char	*config = DEFAULT_CONFIG;
+	int		 foreground = 0, rc;
+
+	if ((rc = parse_config_options(argc, argv, 1, &config,
+	    &foreground)) != 0)
+		return rc;
+	return master_run(config, foreground);
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct diag_list d = DIAG_LIST_INIT;
+	struct app	*app;
+	const char	*config = DEFAULT_CONFIG;
+	int		 foreground = 0, rc;
+
+	if ((rc = parse_config_options(argc, argv, 0, &config,
+	    &foreground)) != 0)
+		return rc;
+
+	/* Only the diagnostics matter here, not the loader's log lines. */
+	log_set_level(LOG_LEVEL_ERROR);
+	if (app_load(config, &app, &d) != 0) {
+		diag_print(&d, stderr);
+		fprintf(stderr, "%s: %zu problem(s) found\n", config, d.count);
+		diag_clear(&d);
+		return 1;
+	}
+	app_free(app);
+	puts("ok");
+	return 0;
+}
+
+/* The template's name in the set: its file name without ".mustache". */
+static char *
+template_name(const char *path)
+{
+	char	*copy, *base, *dot, *name;
+
+	copy = xstrdup(path);
+	base = basename(copy);
+	if ((dot = strrchr(base, '.')) != NULL && dot != base)
+		*dot = '\0';
+	name = xstrdup(base);
+	free(copy);
+	return name;
+}
+
+static int
+cmd_render(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "partials",	required_argument,	NULL,	'p' },
+		{ NULL,		0,			NULL,	0 },
+	};
+	struct diag_list	 d = DIAG_LIST_INIT;
+	struct template_set	*set = NULL;
+	struct json_object	*data = NULL;
+	struct buf		 out = BUF_INIT;
+	const char		*partials = NULL;
+	char			*name = NULL;
+	int			 ch, rc = 1;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+p:", long_options,
+	    NULL)) != -1) {
+		if (ch == 'p')
+			partials = optarg;
+		else
+			return usage_error("unknown or incomplete option in "
+			    "\"%s\"", argv[optind - 1]);
+	}
+	if (argc - optind != 2)
+		return usage_error("render needs TEMPLATE and DATA.json");
+
+	set = template_set_new();
+	name = template_name(argv[optind]);
+	if (partials != NULL &&
+	    template_set_load_dir(set, partials, &d) != 0)
+		goto out;
+	if (template_set_add_file(set, name, argv[optind], &d) != 0 ||
+	    template_set_link(set, &d) != 0)
+		goto out;
+	data = json_parse_file(argv[optind + 1], JSON_FILE_MAX_BYTES,
+	    JSON_FILE_MAX_DEPTH, &d);
+	if (data == NULL)
+		goto out;
+
+	if (template_render(set, name, data, &out) != 0) {
+		diag_add(&d, argv[optind], 0, 0, "rendering failed: partials "
+		    "nest deeper than the limit");
+		goto out;
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	rc = fflush(stdout) == 0 ? 0 : 1;
+
+out:
+	diag_print(&d, stderr);
+	diag_clear(&d);
+	buf_free(&out);
+	json_object_put(data);
+	if (set != NULL)
+		template_set_free(set);
+	free(name);
+	return rc;
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return usage_error("version takes no arguments");
+	printf("stethoscope %s\n", STETHOSCOPE_VERSION);
+	return 0;
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs(usage_text, stdout);
+	fputs(help_text, stdout);
+	return 0;
+}
+
+static const struct {
+	const char	*name;
+	int		(*run)(int argc, char **argv);
+} commands[] = {
+	{ "serve",	cmd_serve },
+	{ "check",	cmd_check },
+	{ "render",	cmd_render },
+	{ "version",	cmd_version },
+	{ "help",	cmd_help },
+	{ "--help",	cmd_help },
+	{ "--version",	cmd_version },
+};
+
+int
+main(int argc, char **argv)
+{
+	size_t	 i;
+
+	if (argc < 2)
+		return usage_error("missing command");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	return usage_error("unknown command \"%s\"", argv[1]);
+}
