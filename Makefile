@@ -142,11 +142,20 @@ install: $(PROG)
 	    install -m 0644 etc/practices.yaml $(DESTDIR)$(SYSCONFDIR)/stethoscope/practices.yaml
 	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	install -m 0644 etc/stethoscope.service etc/stethoscope.socket $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	for unit in stethoscope.service stethoscope.socket; do \
+	    sed -e 's|/usr/bin/stethoscope|$(PREFIX)/bin/stethoscope|g' \
+	        -e 's|/etc/stethoscope|$(SYSCONFDIR)/stethoscope|g' etc/$$unit \
+	        >$(DESTDIR)$(PREFIX)/lib/systemd/system/$$unit; \
+	done
 	install -m 0644 nginx/stethoscope.conf $(DESTDIR)$(PREFIX)/share/stethoscope/examples/nginx-site.conf
-	install -m 0644 nginx/stethoscope-app.conf $(DESTDIR)$(SYSCONFDIR)/nginx/snippets/stethoscope-app.conf
+	install -m 0644 nginx/stethoscope-app.conf nginx/stethoscope-headers.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/nginx/snippets/
 
 clean:
 	rm -rf build build-asan
+
+# Keep the fakes' shared objects between builds instead of treating them
+# as intermediate files.
+.SECONDARY: $(FAKE_COMMON_OBJ)
 
 -include $(DEPFILES)

@@ -96,7 +96,7 @@ static int
 load_templates(struct app *app, struct diag_list *diags)
 {
 	const struct config	*cfg = app->config;
-	struct buf		 partials = BUF_INIT;
+	struct buf		 path = BUF_INIT;
 	struct stat		 st;
 	int			 rc = 0;
 	size_t			 i;
@@ -106,11 +106,10 @@ load_templates(struct app *app, struct diag_list *diags)
 	    diags) != 0)
 		rc = -1;
 
-	buf_printf(&partials, "%s/partials", cfg->templates_dir);
-	if (stat(partials.data, &st) == 0 &&
-	    template_set_load_dir(app->templates, partials.data, diags) != 0)
+	buf_printf(&path, "%s/partials", cfg->templates_dir);
+	if (stat(path.data, &st) == 0 &&
+	    template_set_load_dir(app->templates, path.data, diags) != 0)
 		rc = -1;
-	buf_free(&partials);
 
 	if (template_set_link(app->templates, diags) != 0)
 		rc = -1;
@@ -118,11 +117,18 @@ load_templates(struct app *app, struct diag_list *diags)
 	for (i = 0; app_required_templates[i] != NULL; i++) {
 		if (template_set_has(app->templates, app_required_templates[i]))
 			continue;
+		/* A file that exists but failed to compile is reported already. */
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s.mustache", cfg->templates_dir,
+		    app_required_templates[i]);
+		if (stat(path.data, &st) == 0)
+			continue;
 		diag_add(diags, cfg->templates_dir, 0, 0,
 		    "missing template \"%s.mustache\"; every installation needs "
 		    "it", app_required_templates[i]);
 		rc = -1;
 	}
+	buf_free(&path);
 	return rc;
 }
 

@@ -82,8 +82,8 @@ describe_status(int status, char *out, size_t len)
 		snprintf(out, len, "exited with status %d",
 		    WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		snprintf(out, len, "was killed by signal %d (%s)",
-		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+		snprintf(out, len, "was killed by signal %d (SIG%s)",
+		    WTERMSIG(status), sigabbrev_np(WTERMSIG(status)));
 	else
 		snprintf(out, len, "ended with wait status %d", status);
 }
@@ -296,8 +296,9 @@ begin_stop(struct master *m, int sig)
 		return;
 	m->stopping = 1;
 	m->drain_deadline = ms_from_now(m->app->config->drain_timeout_ms);
-	log_info("master", "received %s; stopping %d workers, waiting up to "
-	    "%d ms for requests in flight", strsignal(sig), children_left(m),
+	log_info("master", "received SIG%s; stopping %d workers, waiting up "
+	    "to %d ms for requests in flight", sigabbrev_np(sig),
+	    children_left(m),
 	    m->app->config->drain_timeout_ms);
 	signal_children(m, SIGTERM);
 }

@@ -1,5 +1,5 @@
 /*
- * The demo sign-on stand-in. It speaks the part of the oauth2-proxy
+ * The demo sign-on stand-in. It implements the part of the oauth2-proxy
  * contract that nginx's auth_request uses, for a fixed list of made-up
  * people: the sign-in page lets anyone act as any of them, with no
  * password. It exists for the demo and the integration tests only and must
@@ -14,16 +14,11 @@
  *   GET  /oauth2/sign_in.css  the page's stylesheet
  */
 
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -31,6 +26,7 @@
 #include "diag.h"
 #include "html.h"
 #include "http_server.h"
+#include "json_file.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -80,7 +76,10 @@ valid_email(const char *s)
 	    s[len - 1] != '.';
 }
 
-/* Group names go into a comma-separated header: no commas or spaces. */
+/*
+ * Group names go into a comma-separated header, so they contain no commas or
+ * spaces.
+ */
 static int
 valid_group(const char *s)
 {
@@ -104,115 +103,10 @@ valid_name(const char *s)
 	return 1;
 }
 
-/* Read at most max bytes of path into a NUL-terminated string owned by the caller. */
-static char *
-read_file(const char *path, size_t max, size_t *len, struct diag_list *diags)
-{
-	struct stat	 st;
-	struct buf	 data = BUF_INIT;
-	ssize_t		 n;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		diag_add(diags, path, 0, 0, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		diag_add(diags, path, 0, 0, "not a regular file");
-		close(fd);
-		return NULL;
-	}
-
-	for (;;) {
-		buf_reserve(&data, 4096);
-		n = read(fd, data.data + data.len, 4096);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			diag_add(diags, path, 0, 0, "read failed: %s",
-			    strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		data.len += (size_t)n;
-		if (data.len > max) {
-			diag_add(diags, path, 0, 0, "file is larger than the "
-			    "limit of %zu bytes", max);
-			goto fail;
-		}
-	}
-	close(fd);
-	buf_reserve(&data, 0);
-	data.data[data.len] = '\0';
-	*len = data.len;
-	return buf_detach(&data);
-
-fail:
-	close(fd);
-	buf_free(&data);
-	return NULL;
-}
-
-/* Turn a byte offset into a 1-based line and column for an error message. */
-static void
-offset_position(const char *data, size_t offset, int *line, int *column)
-{
-	size_t	 i;
-
-	*line = 1;
-	*column = 1;
-	for (i = 0; i < offset; i++) {
-		if (data[i] == '\n') {
-			(*line)++;
-			*column = 1;
-		} else
-			(*column)++;
-	}
-}
-
-static json_object *
-parse_json(const char *path, const char *data, size_t len,
-    struct diag_list *diags)
-{
-	struct json_tokener	*tok;
-	json_object		*root;
-	enum json_tokener_error	 err;
-	size_t			 end;
-	int			 line, column;
-
-	tok = json_tokener_new_ex(PEOPLE_MAX_DEPTH);
-	if (tok == NULL) {
-		diag_add(diags, path, 0, 0, "cannot allocate a JSON parser");
-		return NULL;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-
-	root = json_tokener_parse_ex(tok, data, (int)len);
-	err = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-
-	if (root == NULL) {
-		offset_position(data, end, &line, &column);
-		diag_add(diags, path, line, column, "invalid JSON: %s",
-		    err == json_tokener_continue ? "unexpected end of file" :
-		    json_tokener_error_desc(err));
-		return NULL;
-	}
-	end += strspn(data + end, " \t\r\n");
-	if (end < len) {
-		offset_position(data, end, &line, &column);
-		diag_add(diags, path, line, column, "unexpected data after "
-		    "the JSON document");
-		json_object_put(root);
-		return NULL;
-	}
-	return root;
-}
-
-/* Join the groups with commas after checking each; return NULL when one is invalid. */
+/*
+ * Check each group and return them joined with commas, or NULL when one is
+ * invalid.
+ */
 static char *
 join_groups(const char *path, size_t index, json_object *groups,
     const char *admin_group, int *is_admin, struct diag_list *diags)
@@ -274,7 +168,10 @@ string_member(const char *path, size_t index, json_object *obj,
 	return json_object_get_string(v);
 }
 
-/* Check one entry of "people" and append it to sso; errors go to diags. */
+/*
+ * Check one entry of "people" and append it to sso, or add its problems to
+ * diags.
+ */
 static void
 load_person(struct sso *sso, const char *path, size_t index, json_object *obj,
     const char *admin_group, struct diag_list *diags)
@@ -301,30 +198,26 @@ load_person(struct sso *sso, const char *path, size_t index, json_object *obj,
 	    "a name of 1 to 200 bytes without control characters", diags);
 	email = string_member(path, index, obj, "email", valid_email,
 	    "an email address such as ada@example.com", diags);
-	if (json_object_object_get_ex(obj, "groups", &groups) &&
-	    !json_object_is_type(groups, json_type_array)) {
-		diag_add(diags, path, 0, 0, "people[%zu].groups: expected an "
-		    "array of group names", index);
-		return;
-	}
-	if (name == NULL || email == NULL)
-		return;
-
-	for (i = 0; i < sso->people_count; i++) {
-		if (strcasecmp(sso->people[i].email, email) == 0) {
-			diag_add(diags, path, 0, 0, "people[%zu].email: %s is "
-			    "already used by people[%zu]", index, email, i);
-			return;
-		}
-	}
-
-	if (groups != NULL)
+	if (!json_object_object_get_ex(obj, "groups", &groups))
+		p.groups = xstrdup("");
+	else if (json_object_is_type(groups, json_type_array))
 		p.groups = join_groups(path, index, groups, admin_group,
 		    &p.is_admin, diags);
 	else
-		p.groups = xstrdup("");
-	if (p.groups == NULL)
+		diag_add(diags, path, 0, 0, "people[%zu].groups: expected an "
+		    "array of group names", index);
+
+	for (i = 0; email != NULL && i < sso->people_count; i++) {
+		if (strcasecmp(sso->people[i].email, email) == 0) {
+			diag_add(diags, path, 0, 0, "people[%zu].email: %s is "
+			    "already used by an earlier person", index, email);
+			email = NULL;
+		}
+	}
+	if (name == NULL || email == NULL || p.groups == NULL) {
+		free(p.groups);
 		return;
+	}
 	p.name = xstrdup(name);
 	p.email = xstrdup(email);
 	p.user = xstrndup(email, (size_t)(strchr(email, '@') - email));
@@ -355,15 +248,14 @@ static int
 people_load(struct sso *sso, const char *path, const char *admin_group,
     struct diag_list *diags)
 {
-	json_object	*root = NULL, *people;
-	char		*data;
-	size_t		 len, i, n;
+	json_object	*root, *people;
+	size_t		 i, n;
 	size_t		 errors_before = diags->count;
 
-	if ((data = read_file(path, PEOPLE_MAX_FILE_BYTES, &len, diags)) == NULL)
+	root = json_parse_file(path, PEOPLE_MAX_FILE_BYTES, PEOPLE_MAX_DEPTH,
+	    diags);
+	if (root == NULL)
 		return -1;
-	if ((root = parse_json(path, data, len, diags)) == NULL)
-		goto out;
 
 	if (!json_object_is_type(root, json_type_object)) {
 		diag_add(diags, path, 0, 0, "expected an object with a "
@@ -396,7 +288,6 @@ people_load(struct sso *sso, const char *path, const char *admin_group,
 
 out:
 	json_object_put(root);
-	free(data);
 	if (diags->count > errors_before) {
 		people_free(sso);
 		return -1;
@@ -474,7 +365,10 @@ local_redirect(const char *rd)
 	return 1;
 }
 
-/* Return a local redirect target from the rd parameter, "/" when it is absent or unsafe. */
+/*
+ * Return a local redirect target from the rd parameter, "/" when it is absent
+ * or unsafe.
+ */
 static char *
 redirect_target(const char *params, size_t len)
 {
@@ -601,9 +495,15 @@ handle_callback(struct sso *sso, const struct http_request *req,
 	}
 
 	email = http_form_value(params, len, "email");
-	if (email == NULL || (p = person_find(sso, email)) == NULL) {
+	if (email == NULL) {
+		log_info("sso", "sign-in rejected: missing or invalid email "
+		    "parameter");
+		http_response_text(resp, 400, "Missing email");
+		return;
+	}
+	if ((p = person_find(sso, email)) == NULL) {
 		log_info("sso", "sign-in rejected: unknown email \"%s\"",
-		    email != NULL ? email : "");
+		    email);
 		http_response_text(resp, 400, "Unknown person");
 		free(email);
 		return;
@@ -636,7 +536,10 @@ handle_sign_out(struct sso *sso, const struct http_request *req,
 	http_response_add_header(resp, "Cache-Control", "no-store");
 }
 
-/* The page's stylesheet, served by the stand-in so that it needs no inline style. */
+/*
+ * The page's stylesheet, served by the stand-in so that it needs no inline
+ * style.
+ */
 static const char stylesheet[] =
     "body { margin: 0; background: #f4f5f7; color: #1d2330;\n"
     "  font: 16px/1.5 system-ui, -apple-system, \"Segoe UI\", sans-serif; }\n"
@@ -675,7 +578,9 @@ static const struct route {
 	void		(*handle)(struct sso *, const struct http_request *,
 			    struct http_response *);
 } routes[] = {
-	/* nginx's auth subrequest may carry the method of the original request. */
+	/*
+	 * nginx's auth subrequest may carry the method of the original request.
+	 */
 	{ NULL,		"/oauth2/auth",		handle_auth },
 	{ "GET",	"/oauth2/start",	handle_start },
 	{ "GET",	"/oauth2/sign_in",	handle_sign_in },
@@ -693,7 +598,10 @@ handle_request(const struct http_request *req, struct http_response *resp,
 	size_t		 i;
 	int		 path_known = 0;
 
-	/* HEAD is answered like GET; the server leaves out the body. */
+	/*
+	 * A HEAD request runs the GET handler, and the server leaves out the
+	 * body.
+	 */
 	method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (strcmp(req->path, routes[i].path) != 0)

@@ -115,6 +115,11 @@ worker_pids() {
 	pgrep -P "$MASTER_PID" | sort
 }
 
+# The pool runs two workers in the tests; true once no other child is left.
+two_workers() {
+	[ "$(pgrep -P "$MASTER_PID" | wc -l)" -eq 2 ]
+}
+
 body_has() { grep -q -- "$1" "$RUN_DIR/body"; }
 body_lacks() { ! grep -q -- "$1" "$RUN_DIR/body"; }
 header_has() { grep -qi -- "$1" "$RUN_DIR/headers"; }

@@ -16,19 +16,35 @@ check "check: ok for the shipped files" [ "$out" = ok ]
 # Every problem, each with its position, and a non-zero exit.
 mkdir "$work/templates"
 cp "$top"/templates/*.mustache "$work/templates/"
-printf '<p>{{#a}}x{{/b}}</p>\n' >"$work/templates/index.mustache"
-cat >"$work/bad.yaml" <<YAML
+printf '<p>{{#a}}x{{/b}}</p>\n{{#c}}\n' >"$work/templates/index.mustache"
+cat >"$work/bad-templates.yaml" <<YAML
 listen: unix:$work/s.sock
 practices: $top/etc/practices.yaml
 templates: $work/templates
+YAML
+out=$("$STETHOSCOPE" check -c "$work/bad-templates.yaml" 2>&1)
+rc=$?
+check "check: exit 1 on template errors" [ "$rc" = 1 ]
+check "check: first template error with position" grep -q "index.mustache:1:11: closing tag" <<<"$out"
+check "check: second template error with position" grep -q "index.mustache:2:1: " <<<"$out"
+check "check: partial missing from the copy" \
+    grep -q 'layout.mustache:12:1: unknown partial "header"' <<<"$out"
+check "check: no claim that a broken template is missing" \
+    bash -c "! grep -q 'missing template' <<<'$out'"
+check "check: no ok on errors" bash -c "! grep -qx ok <<<'$out'"
+
+cat >"$work/bad.yaml" <<YAML
+listen: unix:$work/s.sock
+practices: $top/etc/practices.yaml
+templates: $top/templates
 workers: many
+log_level: loud
 YAML
 out=$("$STETHOSCOPE" check -c "$work/bad.yaml" 2>&1)
 rc=$?
-check "check: exit 1 on errors" [ "$rc" = 1 ]
+check "check: exit 1 on config errors" [ "$rc" = 1 ]
 check "check: config error with position" grep -q "bad.yaml:4:10: " <<<"$out"
-check "check: template error with position" grep -q "index.mustache:1:[0-9]*: " <<<"$out"
-check "check: no ok on errors" bash -c "! grep -qx ok <<<'$out'"
+check "check: every config error" grep -q "bad.yaml:5:12: " <<<"$out"
 
 out=$("$STETHOSCOPE" check -c "$work/missing.yaml" 2>&1)
 rc=$?

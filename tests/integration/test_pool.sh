@@ -11,6 +11,7 @@ cp -R "$top/templates" "$RUN_DIR/templates"
 sed -i "s|^templates:.*|templates: $RUN_DIR/templates|" "$CONFIG"
 kill -HUP "$MASTER_PID"
 wait_for "reload with the copied templates" 10 log_has "reloaded: generation 1"
+wait_for "the previous workers to exit" 10 two_workers
 
 # A worker killed with SIGKILL is replaced and the next request succeeds.
 before=$(worker_pids)
@@ -34,6 +35,7 @@ wait "$loader"
 check "no request failed during the reload" bash -c "! grep -v '^200\$' '$RUN_DIR/during-reload'"
 wait_for "the new template" 10 bash -c "curl -s -b '$cookie' '$BASE/' | grep -q 'Your devices, reloaded'"
 check "reload serves the new template" true
+wait_for "the previous workers to exit" 10 two_workers
 after=$(worker_pids)
 check "reload replaced the workers" [ "$before" != "$after" ]
 

@@ -144,7 +144,10 @@ is_token(const char *s, size_t len)
 	return 1;
 }
 
-/* Header values may contain HTAB and bytes >= 0x80, but no other control character. */
+/*
+ * Header values may contain HTAB and bytes >= 0x80, but no other control
+ * character.
+ */
 static int
 is_field_value(const char *s, size_t len)
 {
@@ -308,12 +311,12 @@ find_head_end(const char *data, size_t len)
 
 static int
 parse_request_line(const char *line, size_t len, struct http_request *req,
-    const char **why)
+    const char **reason)
 {
 	const char	*sp1, *sp2, *version, *q;
 	size_t		 i;
 
-	*why = "malformed request line";
+	*reason = "malformed request line";
 	if ((sp1 = memchr(line, ' ', len)) == NULL)
 		return 400;
 	if ((sp2 = memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - line))) == NULL)
@@ -322,25 +325,25 @@ parse_request_line(const char *line, size_t len, struct http_request *req,
 		return 400;
 
 	/* Only origin-form targets ("/path?query"), visible ASCII only. */
-	*why = "request target is not a path of visible ASCII characters";
+	*reason = "request target is not a path of visible ASCII characters";
 	if (sp2 == sp1 + 1 || sp1[1] != '/')
 		return 400;
 	for (i = 1; sp1 + i < sp2; i++)
 		if (sp1[i] <= 0x20 || sp1[i] >= 0x7f)
 			return 400;
 
-	*why = "malformed HTTP version";
+	*reason = "malformed HTTP version";
 	version = sp2 + 1;
 	if ((size_t)(line + len - version) != 8 ||
 	    strncmp(version, "HTTP/", 5) != 0 || version[6] != '.' ||
 	    version[5] < '0' || version[5] > '9' ||
 	    version[7] < '0' || version[7] > '9')
 		return 400;
-	*why = "only HTTP/1.0 and HTTP/1.1 are supported";
+	*reason = "only HTTP/1.0 and HTTP/1.1 are supported";
 	if (strncmp(version, "HTTP/1.0", 8) != 0 &&
 	    strncmp(version, "HTTP/1.1", 8) != 0)
 		return 505;
-	*why = NULL;
+	*reason = NULL;
 
 	req->method = xstrndup(line, (size_t)(sp1 - line));
 	req->target = xstrndup(sp1 + 1, (size_t)(sp2 - sp1 - 1));
@@ -357,17 +360,17 @@ parse_request_line(const char *line, size_t len, struct http_request *req,
 
 static int
 parse_header_line(const char *line, size_t len, struct http_request *req,
-    const char **why)
+    const char **reason)
 {
 	const char	*colon, *value, *end;
 	struct http_header *h;
 
-	*why = "too many header lines";
+	*reason = "too many header lines";
 	if (req->header_count == HTTP_SERVER_MAX_HEADERS)
 		return 431;
 
 	/* The name must be a token right before the colon, with no space. */
-	*why = "malformed header line";
+	*reason = "malformed header line";
 	if ((colon = memchr(line, ':', len)) == NULL)
 		return 400;
 	if (!is_token(line, (size_t)(colon - line)))
@@ -379,10 +382,10 @@ parse_header_line(const char *line, size_t len, struct http_request *req,
 		value++;
 	while (end > value && (end[-1] == ' ' || end[-1] == '\t'))
 		end--;
-	*why = "control character in a header value";
+	*reason = "control character in a header value";
 	if (!is_field_value(value, (size_t)(end - value)))
 		return 400;
-	*why = NULL;
+	*reason = NULL;
 
 	req->headers = xrealloc(req->headers,
 	    (req->header_count + 1) * sizeof(req->headers[0]));
@@ -398,17 +401,17 @@ parse_header_line(const char *line, size_t len, struct http_request *req,
  */
 static int
 parse_body_length(const struct http_request *req, size_t *body_len,
-    const char **why)
+    const char **reason)
 {
 	const char	*v;
 	size_t		 i, n, seen = 0;
 	int		 found = 0;
 
-	*why = "Transfer-Encoding is not supported in requests";
+	*reason = "Transfer-Encoding is not supported in requests";
 	if (http_request_header(req, "Transfer-Encoding") != NULL)
 		return 501;
 
-	*why = "invalid Content-Length";
+	*reason = "invalid Content-Length";
 	for (i = 0; i < req->header_count; i++) {
 		if (strcasecmp(req->headers[i].name, "Content-Length") != 0)
 			continue;
@@ -416,7 +419,7 @@ parse_body_length(const struct http_request *req, size_t *body_len,
 		if (*v == '\0' || strspn(v, "0123456789") != strlen(v))
 			return 400;
 		if (strlen(v) > 9) {
-			*why = "body larger than the limit";
+			*reason = "body larger than the limit";
 			return 413;
 		}
 		n = (size_t)strtoul(v, NULL, 10);
@@ -425,34 +428,34 @@ parse_body_length(const struct http_request *req, size_t *body_len,
 		seen = n;
 		found = 1;
 	}
-	*why = "body larger than the limit";
+	*reason = "body larger than the limit";
 	if (seen > HTTP_SERVER_MAX_BODY_BYTES)
 		return 413;
-	*why = NULL;
+	*reason = NULL;
 	*body_len = seen;
 	return 0;
 }
 
 /*
  * Parse the request head (request line, headers, blank line) into req and
- * the announced body length. Return 0, or the HTTP status to answer with
- * and the reason in *why; req is then partly filled and the caller clears
- * it.
+ * the announced body length. Return 0, or the HTTP status to respond with
+ * and the reason in *reason. On failure req may be partly filled, and the
+ * caller clears it.
  */
 static int
 parse_request_head(const char *head, size_t len, struct http_request *req,
-    size_t *body_len, const char **why)
+    size_t *body_len, const char **reason)
 {
 	const char	*line, *nl;
 	size_t		 line_len;
 	int		 status, first = 1;
 
-	*why = "NUL byte in the request head";
+	*reason = "NUL byte in the request head";
 	if (memchr(head, '\0', len) != NULL)
 		return 400;
 
 	for (line = head; line < head + len; line = nl + 1) {
-		*why = "request head does not end with an empty line";
+		*reason = "request head does not end with an empty line";
 		if ((nl = memchr(line, '\n', (size_t)(head + len - line))) == NULL)
 			return 400;
 		line_len = (size_t)(nl - line);
@@ -461,26 +464,26 @@ parse_request_head(const char *head, size_t len, struct http_request *req,
 		if (line_len == 0)
 			break;
 
-		*why = "line starts with white space (obsolete line folding)";
+		*reason = "line starts with white space (obsolete line folding)";
 		if (line[0] == ' ' || line[0] == '\t')
 			return 400;
 		if (first)
-			status = parse_request_line(line, line_len, req, why);
+			status = parse_request_line(line, line_len, req, reason);
 		else
-			status = parse_header_line(line, line_len, req, why);
+			status = parse_header_line(line, line_len, req, reason);
 		if (status != 0)
 			return status;
 		first = 0;
 	}
-	*why = "empty request";
+	*reason = "empty request";
 	if (first)
 		return 400;
 
-	*why = "HTTP/1.1 request without Host";
+	*reason = "HTTP/1.1 request without Host";
 	if (strcmp(req->version, "HTTP/1.1") == 0 &&
 	    http_request_header(req, "Host") == NULL)
 		return 400;
-	return parse_body_length(req, body_len, why);
+	return parse_body_length(req, body_len, reason);
 }
 
 /* ---- connections ------------------------------------------------------- */
@@ -575,14 +578,17 @@ conn_respond(struct conn *c, struct http_response *resp)
 	conn_write(c);
 }
 
-/* Answer a request the server itself rejects; the body names only the status. */
+/*
+ * Send an error response. The body contains only the status reason, never
+ * request data.
+ */
 static void
-conn_reject(struct conn *c, int status, const char *why)
+conn_reject(struct conn *c, int status, const char *reason)
 {
 	struct http_response	 resp = { .status = status };
 
 	log_info("http", "rejected request from %s with %d: %s", c->peer,
-	    status, why);
+	    status, reason);
 	http_response_text(&resp, status, http_status_reason(status));
 	conn_respond(c, &resp);
 	response_free(&resp);
@@ -614,7 +620,10 @@ conn_dispatch(struct http_server *srv, struct conn *c)
 	response_free(&resp);
 }
 
-/* Answer "Expect: 100-continue" so that a client such as curl sends its body at once. */
+/*
+ * Send "100 Continue" when the client expects it, so that curl sends its body
+ * at once.
+ */
 static void
 conn_send_continue(struct conn *c)
 {
@@ -630,7 +639,7 @@ conn_send_continue(struct conn *c)
 static void
 conn_parse(struct http_server *srv, struct conn *c)
 {
-	const char	*why;
+	const char	*reason;
 	int		 status;
 
 	if (c->state == CONN_READ_HEAD) {
@@ -646,9 +655,9 @@ conn_parse(struct http_server *srv, struct conn *c)
 			return;
 		}
 		status = parse_request_head(c->in.data, c->head_len, &c->req,
-		    &c->body_len, &why);
+		    &c->body_len, &reason);
 		if (status != 0) {
-			conn_reject(c, status, why);
+			conn_reject(c, status, reason);
 			return;
 		}
 		c->state = CONN_READ_BODY;
@@ -680,7 +689,7 @@ conn_read(struct http_server *srv, struct conn *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n <= 0) {
-			/* The client went away before sending a whole request. */
+			/* The client left before sending a whole request. */
 			conn_close(c);
 			return;
 		}
@@ -952,7 +961,9 @@ listen_unix(struct http_server *srv, const char *path)
 	}
 	memcpy(sun.sun_path, path, strlen(path));
 
-	/* Replace a socket file only when nobody accepts on it any more. */
+	/*
+	 * Replace a socket file only when no process accepts connections on it.
+	 */
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			log_error("http", "%s exists and is not a socket; "

@@ -33,8 +33,8 @@ struct http_header {
 };
 
 /*
- * A parsed request. Every string is NUL-terminated and owned by the server;
- * it lives until the handler returns. path and query are the request
+ * A parsed request. Every string is NUL-terminated and owned by the server,
+ * and lives until the handler returns. path and query are the request
  * target split at the first '?', still percent-encoded.
  */
 struct http_request {
@@ -65,7 +65,10 @@ struct http_response {
 	int			 invalid;	/* set by http_response_add_header on a bad header */
 };
 
-/* Called once per complete request; arg is the pointer given to http_server_new. */
+/*
+ * A route handler, called once per complete request with the arg given to
+ * http_server_new.
+ */
 typedef void	(*http_handler_fn)(const struct http_request *req,
 		    struct http_response *resp, void *arg);
 
@@ -82,24 +85,35 @@ struct http_server;
 struct http_server *http_server_new(const char *listen, http_handler_fn handler,
 		    void *arg);
 
-/* Return the bound TCP port (useful after asking for port 0), or 0 for a unix socket. */
+/*
+ * Return the bound TCP port (useful after asking for port 0), or 0 for a unix
+ * socket.
+ */
 int		 http_server_port(const struct http_server *srv);
 
 /*
  * Serve until SIGTERM or SIGINT arrives or http_server_stop is called.
  * Installs handlers for those two signals and ignores SIGPIPE. Connections
  * still open at the stop are closed without a response. Return 0 after a
- * clean stop, -1 when poll() fails.
+ * clean stop, -1 when poll() fails. The stop signal is process-wide, so run
+ * one server per process at a time.
  */
 int		 http_server_run(struct http_server *srv);
 
-/* Ask a running server to stop; safe to call from a signal handler. */
+/*
+ * Ask the server running in this process to stop. It is safe to call from a
+ * signal handler.
+ */
 void		 http_server_stop(void);
 
-/* Close the socket, remove the unix socket file this server created, free srv. */
+/*
+ * Close the socket, remove the unix socket file this server created, free srv.
+ */
 void		 http_server_free(struct http_server *srv);
 
-/* Return the value of the first header named name (case-insensitive), or NULL. */
+/*
+ * Return the value of the first header named name (case-insensitive), or NULL.
+ */
 const char	*http_request_header(const struct http_request *req,
 		    const char *name);
 
@@ -112,9 +126,10 @@ const char	*http_request_header(const struct http_request *req,
 char		*http_form_value(const char *data, size_t len, const char *name);
 
 /*
- * Add a response header. Return 0, or -1 when the name is not an HTTP token
- * or the value contains a control character; the response is then marked
- * invalid and the server sends 500 instead of it.
+ * Add a response header and return 0. Return -1 when the name is not an
+ * HTTP token, the value contains a control character, or the header is one
+ * that the server sets itself. The response is then marked invalid, and the
+ * server sends 500 in its place.
  */
 int		 http_response_add_header(struct http_response *resp,
 		    const char *name, const char *value);
