@@ -54,7 +54,7 @@ struct request_limits {
  * Fill req from the FastCGI environment envp ("NAME=VALUE" strings, NULL
  * terminated). Identity is read only from STETHOSCOPE_USER and
  * STETHOSCOPE_GROUPS, which nginx sets; parameters starting with HTTP_ are
- * never consulted for it. Returns 0, or the HTTP status to answer with
+ * never consulted for it. Returns 0, or the HTTP status to respond with
  * (400 for malformed input, 413 for a body over the limit, 414 for a query
  * string or path over the limit); the reason is logged. The body is not
  * read here: see request_read_body. req must be released with

@@ -43,7 +43,7 @@ add_string(struct json_object *obj, const char *key, const char *value)
 static void
 plain_failure(const struct request *req, struct response *resp)
 {
-	log_error("pages", "id=%s: rendering %s failed; answering a plain 500",
+	log_error("pages", "id=%s: rendering %s failed; sending a plain 500 response",
 	    req->request_id, req->path != NULL ? req->path : "-");
 	resp->status = 500;
 	resp->content_type = "text/plain; charset=utf-8";

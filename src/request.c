@@ -67,7 +67,7 @@ has_control(const char *s)
 }
 
 /*
- * Accept an email as nginx passes it from the sign-on answer: one "@",
+ * Accept an email as nginx passes it from the sign-on response: one "@",
  * no spaces or control characters, within the length of an address.
  */
 static int

@@ -75,7 +75,7 @@ route_dispatch(const struct app *app, struct request *req,
 	r = route_match(app_routes, req, &status, &allow);
 
 	/*
-	 * Without a signed-in user only public routes answer; everything
+	 * Without a signed-in user only public routes respond; everything
 	 * else, unknown paths included, is 401 so that nothing about the
 	 * application leaks before sign-in.
 	 */

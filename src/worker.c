@@ -110,7 +110,7 @@ worker_run(const struct app *app, int listen_fd, unsigned generation)
 	unsigned long		 served = 0;
 	int			 rc;
 
-	/* Die with the master rather than serve on with nobody watching. */
+	/* Exit when the master dies, so that no worker runs unsupervised. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() == 1)
 		return 0;
