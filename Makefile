@@ -50,6 +50,7 @@ FAKE_SRC	 = $(wildcard tests/fakes/*.c)
 FAKE_BIN	 = $(FAKE_SRC:tests/fakes/%.c=$(BUILD)/fakes/%)
 FAKE_COMMON	 = $(wildcard tests/fakes/common/*.c)
 FAKE_COMMON_OBJ	 = $(FAKE_COMMON:%.c=$(BUILD)/%.o)
+FAKE_LIB	 = $(BUILD)/libfakes.a
 TOOL_SRC	 = $(wildcard tests/tools/*.c)
 TOOL_BIN	 = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
@@ -75,17 +76,23 @@ $(PROG): $(BUILD)/src/main.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(LIB)
+# Unit tests may start the fakes' HTTP server in-process, so they link its
+# objects too.
+$(BUILD)/tests/%: tests/%.c $(FAKE_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -MMD -MP -o $@ $< $(LIB) \
-	    $(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests/fakes/common -MMD -MP \
+	    -o $@ $< $(FAKE_LIB) $(LIB) $(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS)
 
-$(BUILD)/fakes/%: tests/fakes/%.c $(FAKE_COMMON_OBJ) $(LIB)
+$(FAKE_LIB): $(FAKE_COMMON_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fakes/%: tests/fakes/%.c $(FAKE_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/fakes/common -MMD -MP -o $@ $< \
-	    $(FAKE_COMMON_OBJ) $(LIB) $(ALL_LDFLAGS) $(LIBS)
+	    $(FAKE_LIB) $(LIB) $(ALL_LDFLAGS) $(LIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(dir $@)
