@@ -168,6 +168,6 @@ worker_run(const struct app *app, int listen_fd, unsigned generation)
 	}
 
 	FCGX_Free(&fr, 1);
-	log_info("worker", "stopping after %lu requests", served);
+	log_info("worker", "stopping after serving %lu request(s)", served);
 	return 0;
 }

@@ -445,8 +445,8 @@ handle_sign_in(struct sso *sso, const struct http_request *req,
 	    "can act as any person below, without a password. It is never "
 	    "part of a production installation.</p>\n"
 	    "<h1>Sign in to Stethoscope</h1>\n"
-	    "<p>Choose the person to act as. Admins can also look up other "
-	    "people and their devices.</p>\n<ul class=\"people\">\n");
+	    "<p>Choose the person to act as. People marked admin also get "
+	    "the admin pages.</p>\n<ul class=\"people\">\n");
 
 	for (i = 0; i < sso->people_count; i++) {
 		p = &sso->people[i];
