@@ -54,9 +54,15 @@ FAKE_LIB	 = $(BUILD)/libfakes.a
 TOOL_SRC	 = $(wildcard tests/tools/*.c)
 TOOL_BIN	 = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
+FUZZ_SRC	 = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN	 = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS	?= 4
+FUZZ_FLAGS	 = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+
 DEPFILES	 = $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 .PHONY: all check check-unit check-integration check-asan test-programs \
+	fuzz fuzz-programs check-fuzz \
 	demo demo-stop deps install clean
 
 all: $(PROG) test-programs
@@ -99,11 +105,18 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LIBS)
 
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -fsanitize=fuzzer -o $@ $< $(LIB) \
+	    $(ALL_LDFLAGS) $(LIBS)
+
 # --- tests ---------------------------------------------------------------
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-unit check-integration
 	$(Q)$(MAKE) --no-print-directory check-asan
+	$(Q)$(MAKE) --no-print-directory check-fuzz
 
 check-unit: all
 	$(Q)tests/run-unit $(UNIT_BIN)
@@ -117,6 +130,18 @@ check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
 	    SANITIZE_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    CFLAGS="-O1 -g" check-unit check-integration
+
+# libFuzzer targets, one per parser, built with clang under build-fuzz/.
+fuzz:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    SANITIZE_FLAGS="$(FUZZ_FLAGS)" CFLAGS="-O1 -g" fuzz-programs
+
+fuzz-programs: $(FUZZ_BIN)
+
+# Run each target briefly from its seed corpus so that none of them rots;
+# new inputs go to a scratch directory, never into the repository.
+check-fuzz: fuzz
+	$(Q)tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
 
 # --- demo ----------------------------------------------------------------
 
@@ -159,7 +184,7 @@ install: $(PROG)
 	    $(DESTDIR)$(SYSCONFDIR)/nginx/snippets/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 # Keep the fakes' shared objects between builds instead of treating them
 # as intermediate files.

@@ -10,6 +10,7 @@
 #define STETHOSCOPE_LOG_H
 
 enum log_level {
+	LOG_LEVEL_NONE = 0,	/* nothing is logged; for tests and fuzzing */
 	LOG_LEVEL_ERROR = 3,
 	LOG_LEVEL_WARN = 4,
 	LOG_LEVEL_INFO = 6,
