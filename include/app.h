@@ -9,10 +9,12 @@
 #include "config.h"
 #include "diag.h"
 
+struct practices;
 struct template_set;
 
 struct app {
 	struct config		*config;
+	struct practices	*practices;
 	struct template_set	*templates;
 	char			 static_prefix[40];	/* "/static/<tag>" */
 };

@@ -144,7 +144,8 @@ app_load(const char *config_path, struct app **out, struct diag_list *diags)
 	if (config_load(config_path, &app->config, diags) != 0)
 		goto fail;
 
-	if (practices_check_file(app->config->practices_path, diags) != 0)
+	if (practices_load(app->config->practices_path, &app->practices,
+	    diags) != 0)
 		rc = -1;
 	if (load_templates(app, diags) != 0)
 		rc = -1;
@@ -172,6 +173,8 @@ app_free(struct app *app)
 		return;
 	if (app->templates != NULL)
 		template_set_free(app->templates);
+	if (app->practices != NULL)
+		practices_free(app->practices);
 	config_free(app->config);
 	free(app);
 }
