@@ -11,9 +11,14 @@
 
 #include "app.h"
 #include "buf.h"
+#include "config.h"
+#include "device.h"
+#include "device_json.h"
+#include "evaluate.h"
 #include "json_file.h"
 #include "log.h"
 #include "master.h"
+#include "practices.h"
 #include "template.h"
 #include "xalloc.h"
 
@@ -24,6 +29,7 @@ static const char usage_text[] =
     "usage: stethoscope serve [-f] [-c FILE]\n"
     "       stethoscope check [-c FILE]\n"
     "       stethoscope render [--partials DIR] TEMPLATE DATA.json\n"
+    "       stethoscope evaluate [-c FILE] RECORDS.json\n"
     "       stethoscope version\n"
     "       stethoscope help\n";
 
@@ -36,6 +42,9 @@ static const char help_text[] =
     "           template, print \"ok\" or each error as FILE:LINE:COLUMN\n"
     "  render   render one template with a JSON data file to standard\n"
     "           output; --partials names the directory of partials\n"
+    "  evaluate merge the device records in RECORDS.json, evaluate every\n"
+    "           practice of the configured practices file, and print the\n"
+    "           devices with their statuses as JSON\n"
     "  version  print the version\n"
     "  help     print this text\n"
     "\n"
@@ -207,6 +216,60 @@ out:
 }
 
 static int
+cmd_evaluate(int argc, char **argv)
+{
+	struct diag_list	 d = DIAG_LIST_INIT;
+	struct config		*cfg = NULL;
+	struct practices	*practices = NULL;
+	struct device_list	 records = { NULL, 0, 0 };
+	struct json_object	*input = NULL, *view = NULL;
+	const char		*config = DEFAULT_CONFIG, *path;
+	int			 ch, rc = 1;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt(argc, argv, "+:c:")) != -1) {
+		if (ch == 'c')
+			config = optarg;
+		else if (ch == ':')
+			return usage_error("option -%c needs a value", optopt);
+		else
+			return usage_error("unknown option -%c", optopt);
+	}
+	if (argc - optind != 1)
+		return usage_error("evaluate needs one RECORDS.json file");
+	path = argv[optind];
+
+	log_set_level(LOG_LEVEL_WARN);
+	if (config_load(config, &cfg, &d) != 0 ||
+	    practices_load(cfg->practices_path, &practices, &d) != 0)
+		goto out;
+	input = json_parse_file(path, JSON_FILE_MAX_BYTES * 16,
+	    JSON_FILE_MAX_DEPTH, &d);
+	if (input == NULL || device_json_parse(path, input, &records, &d) != 0)
+		goto out;
+
+	if ((view = evaluate_records(practices, &records)) == NULL) {
+		diag_add(&d, path, 0, 0, "too many records to merge");
+		goto out;
+	}
+	puts(json_object_to_json_string_ext(view, JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	rc = fflush(stdout) == 0 ? 0 : 1;
+
+out:
+	diag_print(&d, stderr);
+	diag_clear(&d);
+	json_object_put(view);
+	json_object_put(input);
+	device_list_free(&records);
+	if (practices != NULL)
+		practices_free(practices);
+	config_free(cfg);
+	return rc;
+}
+
+static int
 cmd_version(int argc, char **argv)
 {
 	(void)argv;
@@ -233,6 +296,7 @@ static const struct {
 	{ "serve",	cmd_serve },
 	{ "check",	cmd_check },
 	{ "render",	cmd_render },
+	{ "evaluate",	cmd_evaluate },
 	{ "version",	cmd_version },
 	{ "help",	cmd_help },
 	{ "--help",	cmd_help },
