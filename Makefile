@@ -15,7 +15,7 @@ BUILD		?= build
 
 CC		?= cc
 PKG_CONFIG	?= pkg-config
-PACKAGES	 = fcgi json-c libcurl libxml-2.0 yaml-0.1
+PACKAGES	 = fcgi json-c libcurl libxml-2.0 yaml-0.1 libcrypto
 VERSION		 = 0.1.0
 
 CFLAGS		?= -O2 -g
