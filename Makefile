@@ -54,6 +54,8 @@ FAKE_LIB	 = $(BUILD)/libfakes.a
 TOOL_SRC	 = $(wildcard tests/tools/*.c)
 TOOL_BIN	 = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
+BENCH_BIN	 = $(BUILD)/bench/bench_merge
+
 FUZZ_SRC	 = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN	 = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS	?= 4
@@ -62,7 +64,7 @@ FUZZ_FLAGS	 = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointe
 DEPFILES	 = $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 .PHONY: all check check-unit check-integration check-asan test-programs \
-	fuzz fuzz-programs check-fuzz \
+	fuzz fuzz-programs check-fuzz bench \
 	demo demo-stop deps install clean
 
 all: $(PROG) test-programs
@@ -142,6 +144,19 @@ fuzz-programs: $(FUZZ_BIN)
 # new inputs go to a scratch directory, never into the repository.
 check-fuzz: fuzz
 	$(Q)tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+
+# --- benchmarks ----------------------------------------------------------
+
+$(BENCH_BIN): tests/bench/bench_merge.c tests/bench/fleet.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/bench -MMD -MP -o $@ \
+	    tests/bench/bench_merge.c tests/bench/fleet.c $(LIB) \
+	    $(ALL_LDFLAGS) $(LIBS)
+
+# Performance is measured here, never in timed tests.
+bench: $(BENCH_BIN)
+	$(Q)$(BENCH_BIN) etc/practices.yaml
 
 # --- demo ----------------------------------------------------------------
 
