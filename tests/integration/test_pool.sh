@@ -63,6 +63,19 @@ status=$(http -b "$cookie" "$BASE/")
 check "broken config: still 200" [ "$status" = 200 ]
 cp "$RUN_DIR/good.yaml" "$CONFIG"
 
+# A broken practices file: the same, with the practice key and position.
+cp "$top/etc/practices.yaml" "$RUN_DIR/practices.yaml"
+sed -i "s|^practices:.*|practices: $RUN_DIR/practices.yaml|" "$CONFIG"
+printf '  - key: encryption\n    kind: observed\n    rating: urgent\n' >>"$RUN_DIR/practices.yaml"
+lines=$(grep -c "reload failed" "$RUN_DIR/stethoscope.log")
+kill -HUP "$MASTER_PID"
+wait_for "the third refused reload" 10 bash -c "[ \$(grep -c 'reload failed' '$RUN_DIR/stethoscope.log') -gt $lines ]"
+check "broken practices: duplicate key reported" log_has "practices.yaml:[0-9]*:[0-9]*: .*duplicate practice key \"encryption\""
+check "broken practices: bad rating reported" log_has "practices.yaml:[0-9]*:[0-9]*: .*urgent"
+status=$(http -b "$cookie" "$BASE/")
+check "broken practices: still 200" [ "$status" = 200 ]
+cp "$RUN_DIR/good.yaml" "$CONFIG"
+
 # SIGTERM lets a request in flight finish: the request is half sent when
 # the master is told to stop, and its answer still arrives.
 "$BUILD/tools/fcgi-request" -p 1500 -m "$RUN_DIR/paused" "$SOCKET" \
