@@ -17,6 +17,12 @@
  *   limits:
  *     max_query_bytes: 4096
  *     max_body_bytes: 65536
+ *   fetch:
+ *     deadline_ms: 5000        # the whole page's budget for the sources
+ *     cache_ttl: 60            # seconds; 0 disables the response cache
+ *     ca_file: /etc/ssl/private-ca.pem
+ *   sources:                   # each adapter validates its own settings
+ *     jamf: { url: ..., ... }
  */
 #ifndef STETHOSCOPE_CONFIG_H
 #define STETHOSCOPE_CONFIG_H
@@ -28,6 +34,14 @@
 #include "log.h"
 
 #define CONFIG_MAX_FILE_BYTES	(1024 * 1024)
+
+struct source_ops;
+
+/* One configured source: its adapter and the state its settings built. */
+struct source_instance {
+	const struct source_ops	*ops;
+	void			*state;
+};
 
 struct config {
 	char		*path;		/* the file this was loaded from */
@@ -46,6 +60,11 @@ struct config {
 	int		 drain_timeout_ms;	/* default 10000 */
 	size_t		 max_query_bytes;	/* default 4096 */
 	size_t		 max_body_bytes;	/* default 65536 */
+	int		 fetch_deadline_ms;	/* default 5000 */
+	int		 cache_ttl_s;		/* default 60 */
+	char		*ca_file;		/* NULL: the system's CAs */
+	struct source_instance *sources;	/* in the order of the file */
+	size_t		 source_count;
 };
 
 /*

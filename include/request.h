@@ -10,6 +10,8 @@
 
 #include "buf.h"
 
+struct fetcher;
+
 #define REQUEST_MAX_PARAMS	64
 #define REQUEST_MAX_USER_BYTES	254
 #define REQUEST_MAX_GROUPS_BYTES 4096
@@ -34,6 +36,7 @@ struct request {
 	char		*body;		/* content_length bytes plus a NUL */
 	int		 is_admin;
 	const char	*route_arg;	/* the path after a route's prefix */
+	struct fetcher	*fetcher;	/* the worker's, borrowed; NULL in tests */
 	struct timespec	 started;
 };
 

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "config.h"
 #include "config_internal.h"
+#include "source.h"
 #include "diag.h"
 #include "log.h"
 #include "xalloc.h"
@@ -45,6 +46,18 @@ static const struct config_key limit_keys[] = {
 	  .scale = 1 },
 };
 
+static const struct config_key fetch_keys[] = {
+	{ .name = "deadline_ms", .kind = YNODE_SCALAR,
+	  .expected = "a number of milliseconds", .set = config_set_int,
+	  .offset = FIELD(fetch_deadline_ms), .min = 100, .max = 25000,
+	  .scale = 1 },
+	{ .name = "cache_ttl", .kind = YNODE_SCALAR,
+	  .expected = "a number of seconds", .set = config_set_int,
+	  .offset = FIELD(cache_ttl_s), .min = 0, .max = 3600, .scale = 1 },
+	{ .name = "ca_file", .kind = YNODE_SCALAR, .expected = "a path",
+	  .set = config_set_path, .offset = FIELD(ca_file) },
+};
+
 static const struct config_key top_keys[] = {
 	{ .name = "listen", .kind = YNODE_SCALAR, .expected = "a string",
 	  .set = config_set_listen, .offset = FIELD(listen), .required = 1 },
@@ -76,6 +89,12 @@ static const struct config_key top_keys[] = {
 	{ .name = "limits", .kind = YNODE_MAPPING, .expected = "a mapping",
 	  .set = config_set_section, .sub = limit_keys,
 	  .nsub = NELEM(limit_keys) },
+	{ .name = "fetch", .kind = YNODE_MAPPING, .expected = "a mapping",
+	  .set = config_set_section, .sub = fetch_keys,
+	  .nsub = NELEM(fetch_keys) },
+	{ .name = "sources", .kind = YNODE_MAPPING,
+	  .expected = "a mapping of source names to their settings",
+	  .set = config_set_sources },
 };
 
 /* --- the table walk ------------------------------------------------------ */
@@ -219,6 +238,8 @@ set_defaults(struct config *cfg)
 	cfg->drain_timeout_ms = 10000;
 	cfg->max_query_bytes = 4096;
 	cfg->max_body_bytes = 65536;
+	cfg->fetch_deadline_ms = 5000;
+	cfg->cache_ttl_s = 60;
 }
 
 /* Turn workers: 0 into one worker per online CPU, at most the maximum. */
@@ -302,6 +323,8 @@ free_list(char **list, size_t count)
 void
 config_free(struct config *cfg)
 {
+	size_t	 i;
+
 	if (cfg == NULL)
 		return;
 	free(cfg->path);
@@ -312,6 +335,11 @@ config_free(struct config *cfg)
 	free_list(cfg->admin_emails, cfg->admin_email_count);
 	free_list(cfg->admin_groups, cfg->admin_group_count);
 	free(cfg->pid_file);
+	free(cfg->ca_file);
+	for (i = 0; i < cfg->source_count; i++)
+		if (cfg->sources[i].state != NULL)
+			cfg->sources[i].ops->free(cfg->sources[i].state);
+	free(cfg->sources);
 	free(cfg);
 }
 

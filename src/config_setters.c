@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "config_internal.h"
+#include "source.h"
 #include "diag.h"
 #include "log.h"
 #include "xalloc.h"
@@ -401,4 +402,50 @@ config_set_section(struct config_loader *ld, const struct config_key *key,
     const char *name, const struct ynode *value)
 {
 	config_walk_mapping(ld, value, key->sub, key->nsub, name);
+}
+
+/*
+ * Hand each entry of the sources mapping to the adapter of that name,
+ * which checks its own settings and builds its state.
+ */
+void
+config_set_sources(struct config_loader *ld, const struct config_key *key,
+    const char *name, const struct ynode *value)
+{
+	const struct source_ops	*ops;
+	struct buf		 known = BUF_INIT;
+	struct config		*cfg = ld->cfg;
+	void			*state;
+	size_t			 i;
+
+	(void)key;
+	(void)name;
+	for (i = 0; source_table[i] != NULL; i++)
+		buf_printf(&known, "%s%s", i > 0 ? ", " : "",
+		    source_table[i]->name);
+
+	cfg->sources = xcalloc(value->count ? value->count : 1,
+	    sizeof(cfg->sources[0]));
+	for (i = 0; i < value->count; i++) {
+		ops = source_find(value->keys[i]->value);
+		if (ops == NULL) {
+			config_report(ld, value->keys[i], "unknown source "
+			    "\"%s\"; expected one of: %s",
+			    value->keys[i]->value, known.data ? known.data : "");
+			continue;
+		}
+		if (value->items[i]->kind != YNODE_MAPPING) {
+			config_report(ld, value->items[i], "\"sources.%s\" must "
+			    "be a mapping of settings, not %s", ops->name,
+			    ynode_kind_name(value->items[i]->kind));
+			continue;
+		}
+		state = ops->configure(cfg->path, value->items[i], ld->diags);
+		if (state == NULL)
+			continue;
+		cfg->sources[cfg->source_count].ops = ops;
+		cfg->sources[cfg->source_count].state = state;
+		cfg->source_count++;
+	}
+	buf_free(&known);
 }

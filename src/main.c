@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
 #include <json-c/json.h>
+#include <libxml/parser.h>
 
 #include "app.h"
 #include "buf.h"
@@ -15,8 +17,10 @@
 #include "device.h"
 #include "device_json.h"
 #include "evaluate.h"
+#include "identifier.h"
 #include "json_file.h"
 #include "log.h"
+#include "lookup.h"
 #include "master.h"
 #include "practices.h"
 #include "template.h"
@@ -30,6 +34,7 @@ static const char usage_text[] =
     "       stethoscope check [-c FILE]\n"
     "       stethoscope render [--partials DIR] TEMPLATE DATA.json\n"
     "       stethoscope evaluate [-c FILE] RECORDS.json\n"
+    "       stethoscope lookup [-c FILE] [--json] EMAIL | --serial S | --mac M\n"
     "       stethoscope version\n"
     "       stethoscope help\n";
 
@@ -45,6 +50,10 @@ static const char help_text[] =
     "  evaluate merge the device records in RECORDS.json, evaluate every\n"
     "           practice of the configured practices file, and print the\n"
     "           devices with their statuses as JSON\n"
+    "  lookup   ask every configured source for a person's devices (or\n"
+    "           one device by serial or MAC address), merge and evaluate\n"
+    "           them, and print them with the errors of failed sources;\n"
+    "           --json prints the same form as evaluate\n"
     "  version  print the version\n"
     "  help     print this text\n"
     "\n"
@@ -269,6 +278,155 @@ out:
 	return rc;
 }
 
+/* Print the evaluated devices and the source errors for people. */
+static void
+print_lookup_text(struct json_object *view, const struct lookup *lookup)
+{
+	struct json_object	*devices, *device, *practices, *field;
+	const char		*name;
+	size_t			 i, n;
+
+	json_object_object_get_ex(view, "devices", &devices);
+	n = json_object_array_length(devices);
+	if (n == 0)
+		puts("no devices found");
+	for (i = 0; i < n; i++) {
+		device = json_object_array_get_idx(devices, i);
+		name = json_object_object_get_ex(device, "name", &field) ?
+		    json_object_get_string(field) : "(no name)";
+		printf("%s: %s\n", name,
+		    json_object_object_get_ex(device, "status", &field) ?
+		    json_object_get_string(field) : "unknown");
+		if (json_object_object_get_ex(device, "sources", &field))
+			printf("  sources: %s\n", json_object_to_json_string_ext(
+			    field, JSON_C_TO_STRING_PLAIN));
+		if (!json_object_object_get_ex(device, "practices",
+		    &practices))
+			continue;
+		json_object_object_foreach(practices, key, result) {
+			printf("  %-8s %-15s %s", json_object_object_get_ex(
+			    result, "status", &field) ?
+			    json_object_get_string(field) : "?", key,
+			    json_object_object_get_ex(result, "title", &field) ?
+			    json_object_get_string(field) : "");
+			if (json_object_object_get_ex(result, "details",
+			    &field))
+				printf(" (%s)", json_object_get_string(field));
+			putchar('\n');
+		}
+	}
+	for (i = 0; i < lookup->error_count; i++)
+		printf("error: %s: %s\n", lookup->errors[i].source,
+		    lookup->errors[i].message);
+}
+
+static int
+cmd_lookup(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "json",	no_argument,		NULL,	'j' },
+		{ "serial",	required_argument,	NULL,	's' },
+		{ "mac",	required_argument,	NULL,	'm' },
+		{ NULL,		0,			NULL,	0 },
+	};
+	struct diag_list	 d = DIAG_LIST_INIT;
+	struct config		*cfg = NULL;
+	struct practices	*practices = NULL;
+	struct fetcher		*fetcher = NULL;
+	struct lookup		 lookup;
+	struct json_object	*view = NULL, *errors, *item;
+	enum lookup_kind	 kind = LOOKUP_EMAIL;
+	const char		*config = DEFAULT_CONFIG, *value = NULL;
+	char			 mac[32];
+	int			 ch, json = 0, rc = 1, found = 0;
+	size_t			 i;
+
+	memset(&lookup, 0, sizeof(lookup));
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:c:", long_options,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 's':
+			kind = LOOKUP_SERIAL;
+			value = optarg;
+			found++;
+			break;
+		case 'm':
+			kind = LOOKUP_MAC;
+			value = optarg;
+			found++;
+			break;
+		default:
+			return usage_error("unknown or incomplete option in "
+			    "\"%s\"", argv[optind - 1]);
+		}
+	}
+	if (found == 0 && argc - optind == 1)
+		value = argv[optind];
+	else if (found != 1 || argc - optind != 0)
+		return usage_error("lookup needs one EMAIL, --serial or --mac");
+
+	if (kind == LOOKUP_MAC) {
+		if (mac_canonicalize(value, mac, sizeof(mac)) != 0)
+			return usage_error("invalid MAC address \"%s\"", value);
+		value = mac;
+	}
+
+	log_set_level(LOG_LEVEL_WARN);
+	if (config_load(config, &cfg, &d) != 0 ||
+	    practices_load(cfg->practices_path, &practices, &d) != 0)
+		goto out;
+	if (cfg->source_count == 0) {
+		diag_add(&d, config, 0, 0, "no sources are configured; add a "
+		    "\"sources\" section");
+		goto out;
+	}
+
+	fetcher = lookup_fetcher_new(cfg);
+	lookup_run(cfg, fetcher, kind, value, &lookup);
+	if ((view = evaluate_records(practices, &lookup.records)) == NULL) {
+		diag_add(&d, config, 0, 0, "too many records to merge");
+		goto out;
+	}
+
+	if (json) {
+		errors = json_object_new_array();
+		for (i = 0; i < lookup.error_count; i++) {
+			item = json_object_new_object();
+			json_object_object_add(item, "source",
+			    json_object_new_string(lookup.errors[i].source));
+			json_object_object_add(item, "message",
+			    json_object_new_string(lookup.errors[i].message));
+			json_object_array_add(errors, item);
+		}
+		json_object_object_add(view, "errors", errors);
+		puts(json_object_to_json_string_ext(view,
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
+	} else
+		print_lookup_text(view, &lookup);
+	rc = fflush(stdout) == 0 ? 0 : 1;
+
+out:
+	diag_print(&d, stderr);
+	diag_clear(&d);
+	json_object_put(view);
+	lookup_free(&lookup);
+	if (fetcher != NULL)
+		fetcher_free(fetcher);
+	if (practices != NULL)
+		practices_free(practices);
+	config_free(cfg);
+	return rc;
+}
+
 static int
 cmd_version(int argc, char **argv)
 {
@@ -297,6 +455,7 @@ static const struct {
 	{ "check",	cmd_check },
 	{ "render",	cmd_render },
 	{ "evaluate",	cmd_evaluate },
+	{ "lookup",	cmd_lookup },
 	{ "version",	cmd_version },
 	{ "help",	cmd_help },
 	{ "--help",	cmd_help },
@@ -307,6 +466,10 @@ int
 main(int argc, char **argv)
 {
 	size_t	 i;
+
+	/* Once per process, before any fork: libcurl and libxml2 state. */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser();
 
 	if (argc < 2)
 		return usage_error("missing command");

@@ -285,6 +285,37 @@ done:
 	out->details = buf_detach(&details);
 }
 
+/*
+ * Fold in what a source observed under the practice's key: JAMF's pending
+ * software updates and LANDESK's missing critical patches mean the device
+ * is not up to date whatever its version number says.
+ */
+static void
+add_pending_updates(const struct practice *pr,
+    const struct device_record *device, struct rule_outcome *out)
+{
+	const struct observation	*obs;
+	struct buf			 details = BUF_INIT;
+
+	obs = device_observation(device, pr->key);
+	if (obs == NULL || obs->value != OBSERVED_FALSE)
+		return;
+	if (pr->status_if_false < out->status)
+		out->status = pr->status_if_false;
+	if (obs->observed_at > out->last_updated)
+		out->last_updated = obs->observed_at;
+	if (obs->details == NULL || obs->details[0] == '\0')
+		return;
+
+	if (out->details != NULL) {
+		buf_puts(&details, out->details);
+		buf_putc(&details, ' ');
+		free(out->details);
+	}
+	buf_puts(&details, obs->details);
+	out->details = buf_detach(&details);
+}
+
 static void
 os_version_evaluate(const struct practice *pr,
     const struct device_record *device, struct rule_outcome *out)
@@ -338,6 +369,7 @@ os_version_evaluate(const struct practice *pr,
 	}
 
 done:
+	add_pending_updates(pr, device, out);
 	buf_free(&details);
 	free(shown);
 }

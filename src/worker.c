@@ -13,6 +13,7 @@
 #include <fcgiapp.h>
 
 #include "log.h"
+#include "lookup.h"
 #include "pages.h"
 #include "request.h"
 #include "route.h"
@@ -68,7 +69,7 @@ write_response(FCGX_Request *fr, const struct request *req,
 }
 
 static void
-handle(const struct app *app, FCGX_Request *fr)
+handle(const struct app *app, struct fetcher *fetcher, FCGX_Request *fr)
 {
 	struct request_limits	 limits;
 	struct request		 req;
@@ -80,6 +81,7 @@ handle(const struct app *app, FCGX_Request *fr)
 	response_init(&resp);
 
 	status = request_parse(&req, fr->envp, &limits);
+	req.fetcher = fetcher;
 	if (status == 0 && req.content_length > 0)
 		status = request_read_body(&req, read_from_fcgx, fr->in);
 	if (status != 0)
@@ -107,6 +109,7 @@ worker_run(const struct app *app, int listen_fd, unsigned generation)
 	sigset_t		 blocked, waiting;
 	struct pollfd		 pfd;
 	FCGX_Request		 fr;
+	struct fetcher		*fetcher;
 	unsigned long		 served = 0;
 	int			 rc;
 
@@ -141,6 +144,11 @@ worker_run(const struct app *app, int listen_fd, unsigned generation)
 		log_error("worker", "cannot set up the FastCGI request");
 		return 1;
 	}
+	/* Created after the fork and kept: its connections are reused. */
+	if ((fetcher = lookup_fetcher_new(app->config)) == NULL) {
+		log_error("worker", "cannot create the fetcher");
+		return 1;
+	}
 	log_info("worker", "started (generation %u)", generation);
 
 	pfd.fd = listen_fd;
@@ -162,12 +170,13 @@ worker_run(const struct app *app, int listen_fd, unsigned generation)
 			log_error("worker", "accept failed: %s", strerror(-rc));
 			return 1;
 		}
-		handle(app, &fr);
+		handle(app, fetcher, &fr);
 		FCGX_Finish_r(&fr);
 		served++;
 	}
 
 	FCGX_Free(&fr, 1);
+	fetcher_free(fetcher);
 	log_info("worker", "stopping after serving %lu request(s)", served);
 	return 0;
 }

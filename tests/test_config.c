@@ -28,7 +28,7 @@
 
 #define UNKNOWN_TOP_KEY "expected one of: listen, socket_mode, workers, " \
 	"practices, templates, static, admins, log_level, pid_file, " \
-	"drain_timeout, limits"
+	"drain_timeout, limits, fetch, sources"
 
 #define NOT_EMAIL "is not an email address; expected NAME@DOMAIN with " \
 	"one \"@\" and no spaces"
