@@ -43,6 +43,16 @@ struct lookup {
 	struct device_list	 records;	/* every source appends here */
 	struct source_error	*errors;
 	size_t			 error_count;
+
+	/*
+	 * Called by ownership sources for each record they append, right
+	 * after appending it, so that stage two for that device starts at
+	 * once instead of waiting for the slowest source of stage one. May
+	 * be NULL.
+	 */
+	void			(*owned)(struct lookup *lookup,
+				    const struct device_record *rec);
+	const void		*context;	/* for owned */
 };
 
 /*

@@ -113,9 +113,14 @@ report(struct bitfit_job *job, const char *message)
 static void
 add_record(struct bitfit_job *job, struct device_record *rec)
 {
+	struct device_record	*added;
+
 	record_set_email(rec, job->email);
-	*device_list_add(&job->lookup->records) = *rec;
+	added = device_list_add(&job->lookup->records);
+	*added = *rec;
 	memset(rec, 0, sizeof(*rec));
+	if (job->lookup->owned != NULL)
+		job->lookup->owned(job->lookup, added);
 }
 
 /*

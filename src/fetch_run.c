@@ -403,7 +403,8 @@ fetch_run(struct fetcher *f, long deadline_ms)
 			goto multi_failed;
 	}
 
-	result = fetch_drop_all(f, FETCH_ERR_DEADLINE, "deadline reached");
+	result = fetch_drop_all(f, FETCH_ERR_DEADLINE,
+	    "timed out at the page deadline");
 	goto out;
 
 multi_failed:

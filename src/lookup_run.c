@@ -92,43 +92,34 @@ start_all(const struct config *cfg, struct lookup *lookup,
 }
 
 /*
- * Stage two: the identifiers of the devices that ownership sources listed
- * and no device source has reported yet. A serial is enough to find a
- * device; MAC addresses are asked only for assets without a serial.
+ * Stage two for one device that an ownership source listed: ask the device
+ * sources for it unless one of them has reported it already. A serial is
+ * enough to find a device; MAC addresses are asked only for assets
+ * without a serial. Called as soon as the ownership source appends the
+ * record, so this stage overlaps with the slow sources of stage one.
  */
-static size_t
-start_stage_two(const struct config *cfg, struct lookup *lookup)
+static void
+start_stage_two(struct lookup *lookup, const struct device_record *owned)
 {
-	struct device_list	 owned = { NULL, 0, 0 };
-	const struct device_record *r;
-	size_t			 i, k, asked = 0;
+	const struct config	*cfg = lookup->context;
+	struct device_record	 copy;
+	size_t			 k;
 
-	/* Snapshot first: starting a lookup may append to the records. */
-	for (i = 0; i < lookup->records.count; i++) {
-		r = &lookup->records.items[i];
-		if (is_ownership_source(cfg, r->source))
-			device_record_copy(device_list_add(&owned), r);
-	}
+	/* Starting a lookup may append records and move owned: copy it. */
+	memset(&copy, 0, sizeof(copy));
+	device_record_copy(&copy, owned);
 
-	for (i = 0; i < owned.count; i++) {
-		r = &owned.items[i];
-		if (r->ids.serial != NULL) {
-			if (!serial_known(lookup, cfg, r->ids.serial)) {
-				start_all(cfg, lookup, LOOKUP_SERIAL,
-				    r->ids.serial, 1);
-				asked++;
-			}
-			continue;
-		}
-		for (k = 0; k < r->ids.mac_count; k++) {
-			if (mac_known(lookup, cfg, r->ids.macs[k]))
-				continue;
-			start_all(cfg, lookup, LOOKUP_MAC, r->ids.macs[k], 1);
-			asked++;
-		}
+	if (copy.ids.serial != NULL) {
+		if (!serial_known(lookup, cfg, copy.ids.serial))
+			start_all(cfg, lookup, LOOKUP_SERIAL, copy.ids.serial,
+			    1);
+	} else {
+		for (k = 0; k < copy.ids.mac_count; k++)
+			if (!mac_known(lookup, cfg, copy.ids.macs[k]))
+				start_all(cfg, lookup, LOOKUP_MAC,
+				    copy.ids.macs[k], 1);
 	}
-	device_list_free(&owned);
-	return asked;
+	device_record_free(&copy);
 }
 
 void
@@ -136,21 +127,18 @@ lookup_run(const struct config *cfg, struct fetcher *fetcher,
     enum lookup_kind kind, const char *value, struct lookup *out)
 {
 	long	 started;
-	size_t	 asked;
 
 	memset(out, 0, sizeof(*out));
 	out->fetcher = fetcher;
 	started = fetch_now_ms();
 	out->deadline_ms = started + cfg->fetch_deadline_ms;
 
+	if (kind == LOOKUP_EMAIL) {
+		out->owned = start_stage_two;
+		out->context = cfg;
+	}
 	start_all(cfg, out, kind, value, 0);
 	fetch_run(fetcher, out->deadline_ms);
-
-	if (kind == LOOKUP_EMAIL) {
-		asked = start_stage_two(cfg, out);
-		if (asked > 0)
-			fetch_run(fetcher, out->deadline_ms);
-	}
 
 	log_info("lookup", "%s %s: %zu records, %zu source errors in %ld ms",
 	    kind_names[kind], value, out->records.count, out->error_count,

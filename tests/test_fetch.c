@@ -647,7 +647,7 @@ test_deadline_drops_unfinished(void **state)
 	assert_int_equal(calls, 2);
 	assert_int_equal(fast.error, FETCH_OK);
 	assert_int_equal(slow.error, FETCH_ERR_DEADLINE);
-	assert_non_null(strstr(slow.error_message, "deadline reached"));
+	assert_non_null(strstr(slow.error_message, "timed out at the page deadline"));
 	assert_null(slow.transfer);
 	fetch_request_clear(&fast);
 	fetch_request_clear(&slow);
