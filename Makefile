@@ -154,9 +154,21 @@ $(BENCH_BIN): tests/bench/bench_merge.c tests/bench/fleet.c $(LIB)
 	    tests/bench/bench_merge.c tests/bench/fleet.c $(LIB) \
 	    $(ALL_LDFLAGS) $(LIBS)
 
+# The fan-out benchmark starts its fake sources from the fakes' HTTP
+# server, so it links their objects too.
+BENCH_FANOUT_BIN = $(BUILD)/bench/bench_fanout
+
+$(BENCH_FANOUT_BIN): tests/bench/bench_fanout.c $(FAKE_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/fakes/common -MMD -MP -o $@ \
+	    tests/bench/bench_fanout.c $(FAKE_LIB) $(LIB) \
+	    $(ALL_LDFLAGS) $(LIBS)
+
 # Performance is measured here, never in timed tests.
-bench: $(BENCH_BIN)
+bench: $(BENCH_BIN) $(BENCH_FANOUT_BIN)
 	$(Q)$(BENCH_BIN) etc/practices.yaml
+	$(Q)$(BENCH_FANOUT_BIN)
 
 # --- demo ----------------------------------------------------------------
 
