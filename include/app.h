@@ -6,6 +6,8 @@
 #ifndef STETHOSCOPE_APP_H
 #define STETHOSCOPE_APP_H
 
+#include <time.h>
+
 #include "config.h"
 #include "diag.h"
 
@@ -17,6 +19,7 @@ struct app {
 	struct practices	*practices;
 	struct template_set	*templates;
 	char			 static_prefix[40];	/* "/static/<tag>" */
+	time_t			 loaded_at;	/* when app_load finished */
 };
 
 /* The templates every app needs; loading fails when one is missing. */

@@ -21,6 +21,13 @@
  *     deadline_ms: 5000        # the whole page's budget for the sources
  *     cache_ttl: 60            # seconds; 0 disables the response cache
  *     ca_file: /etc/ssl/private-ca.pem
+ *   site:
+ *     name: Example Ltd        # the organisation, shown in the footer
+ *     title: Stethoscope       # the application's name in every <title>
+ *     contact: it@example.com  # an email address or an http(s) URL
+ *     stale_days: 14           # a device not seen for longer is stale
+ *     faq:
+ *       - { question: ..., answer: ... }
  *   sources:                   # each adapter validates its own settings
  *     jamf: { url: ..., ... }
  */
@@ -43,6 +50,12 @@ struct source_instance {
 	void			*state;
 };
 
+/* One entry of site.faq. */
+struct config_faq {
+	char	*question;
+	char	*answer;
+};
+
 struct config {
 	char		*path;		/* the file this was loaded from */
 	char		*listen;	/* "unix:PATH" or "HOST:PORT", HOST a loopback or any address */
@@ -63,6 +76,12 @@ struct config {
 	int		 fetch_deadline_ms;	/* default 5000 */
 	int		 cache_ttl_s;		/* default 60 */
 	char		*ca_file;		/* NULL: the system's CAs */
+	char		*site_name;		/* NULL when not set */
+	char		*site_title;		/* default "Stethoscope" */
+	char		*site_contact;		/* email or http(s) URL; NULL when not set */
+	int		 stale_days;		/* default 14 */
+	struct config_faq *faq;			/* in the order of the file */
+	size_t		 faq_count;
 	struct source_instance *sources;	/* in the order of the file */
 	size_t		 source_count;
 };

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "buf.h"
+
 struct diag {
 	char	*file;
 	int	 line;		/* 1-based; 0 when the problem has no position */
@@ -28,6 +30,9 @@ struct diag_list {
 void	diag_add(struct diag_list *list, const char *file, int line,
 	    int column, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+
+/* Append one problem as "FILE:LINE:COLUMN: message", without a newline. */
+void	diag_format(const struct diag *d, struct buf *out);
 
 /* Write each problem as one line "FILE:LINE:COLUMN: message". */
 void	diag_print(const struct diag_list *list, FILE *out);

@@ -4,6 +4,7 @@
  * `stethoscope evaluate`, the JSON API and the pages share:
  *
  *   {"devices": [{...merged record fields..., "sources": ["jamf", ...],
+ *     "synced": [{"source": "jamf", "last_sync": "2026-11-30T10:00:00Z"}],
  *     "status": "warn", "practices": {"encryption": {"status": "warn",
  *     "title": "...", "description": "...", "details": "...",
  *     "directions": "...", "link": "...", "rating": "critical",

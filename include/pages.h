@@ -9,10 +9,32 @@
 #include "app.h"
 #include "request.h"
 
+#include "source.h"
+
 void	page_home(const struct app *app, struct request *req,
 	    struct response *resp);
 void	page_healthz(const struct app *app, struct request *req,
 	    struct response *resp);
+void	page_devices(const struct app *app, struct request *req,
+	    struct response *resp);
+void	page_device(const struct app *app, struct request *req,
+	    struct response *resp);
+void	page_faq(const struct app *app, struct request *req,
+	    struct response *resp);
+void	page_admin_lookup(const struct app *app, struct request *req,
+	    struct response *resp);
+void	page_admin_practices(const struct app *app, struct request *req,
+	    struct response *resp);
+
+/*
+ * Look value up (as kind says; already validated) and return the device
+ * view of view.h for the templates, with "sources_configured" set when
+ * the worker has sources to ask. The caller frees the view. Without
+ * sources (or a fetcher, as in unit tests) the view has no devices.
+ */
+struct json_object *pages_device_view(const struct app *app,
+	    const struct request *req, enum lookup_kind kind,
+	    const char *value);
 
 /*
  * Render the template page with view as its data, then the layout around

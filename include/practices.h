@@ -107,6 +107,18 @@ size_t	practices_count(const struct practices *p);
 /* Return the key of practice i (in file order), or NULL when i is too big. */
 const char *practices_key(const struct practices *p, size_t i);
 
+/* What the admin page lists about one practice; strings borrow the table's. */
+struct practice_summary {
+	const char	*key;
+	const char	*kind;		/* "observed", "os_version", "software" */
+	const char	*rating;	/* "critical", ... */
+	const char	*title;		/* the title shown when it is in warn */
+};
+
+/* Fill *out for practice i (in file order). Returns 0, or -1 when i is too big. */
+int	practices_summary(const struct practices *p, size_t i,
+	    struct practice_summary *out);
+
 /*
  * Evaluate every practice of p on device and fill *out, which the caller
  * releases with verdict_free. The results borrow the table's strings, so

@@ -14,6 +14,8 @@ typedef void (*route_handler)(const struct app *app, struct request *req,
 enum route_flags {
 	ROUTE_PUBLIC = 1 << 0,	/* served without a signed-in user */
 	ROUTE_PREFIX = 1 << 1,	/* path is a prefix; the rest is route_arg */
+	ROUTE_ADMIN = 1 << 2,	/* only admins; anyone else gets 403 */
+	ROUTE_API = 1 << 3,	/* errors are JSON, not HTML pages */
 };
 
 struct route {
@@ -31,6 +33,9 @@ struct route {
  */
 const struct route *route_match(const struct route *table,
 	    struct request *req, int *status, struct buf *allow);
+
+/* The application's routing table, terminated by a NULL path. */
+extern const struct route app_routes[];
 
 /*
  * Route req through the application's table, check identity and

@@ -18,7 +18,8 @@
 #include "xalloc.h"
 
 const char *const app_required_templates[] = {
-	"layout", "index", "error", NULL,
+	"layout", "index", "error", "devices", "device", "faq",
+	"admin_lookup", "admin_practices", NULL,
 };
 
 #define FNV_OFFSET	0xcbf29ce484222325ULL
@@ -157,6 +158,7 @@ app_load(const char *config_path, struct app **out, struct diag_list *diags)
 		tag = hash_dir(tag, app->config->static_dir, 0);
 	snprintf(app->static_prefix, sizeof(app->static_prefix),
 	    "/static/%016llx", (unsigned long long)tag);
+	app->loaded_at = time(NULL);
 
 	*out = app;
 	return 0;

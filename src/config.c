@@ -58,6 +58,22 @@ static const struct config_key fetch_keys[] = {
 	  .set = config_set_path, .offset = FIELD(ca_file) },
 };
 
+static const struct config_key site_keys[] = {
+	{ .name = "name", .kind = YNODE_SCALAR, .expected = "a string",
+	  .set = config_set_text, .offset = FIELD(site_name) },
+	{ .name = "title", .kind = YNODE_SCALAR, .expected = "a string",
+	  .set = config_set_text, .offset = FIELD(site_title) },
+	{ .name = "contact", .kind = YNODE_SCALAR,
+	  .expected = "an email address or a URL",
+	  .set = config_set_contact, .offset = FIELD(site_contact) },
+	{ .name = "stale_days", .kind = YNODE_SCALAR,
+	  .expected = "a number of days", .set = config_set_int,
+	  .offset = FIELD(stale_days), .min = 1, .max = 3650, .scale = 1 },
+	{ .name = "faq", .kind = YNODE_SEQUENCE,
+	  .expected = "a list of questions and answers",
+	  .set = config_set_faq },
+};
+
 static const struct config_key top_keys[] = {
 	{ .name = "listen", .kind = YNODE_SCALAR, .expected = "a string",
 	  .set = config_set_listen, .offset = FIELD(listen), .required = 1 },
@@ -92,6 +108,9 @@ static const struct config_key top_keys[] = {
 	{ .name = "fetch", .kind = YNODE_MAPPING, .expected = "a mapping",
 	  .set = config_set_section, .sub = fetch_keys,
 	  .nsub = NELEM(fetch_keys) },
+	{ .name = "site", .kind = YNODE_MAPPING, .expected = "a mapping",
+	  .set = config_set_section, .sub = site_keys,
+	  .nsub = NELEM(site_keys) },
 	{ .name = "sources", .kind = YNODE_MAPPING,
 	  .expected = "a mapping of source names to their settings",
 	  .set = config_set_sources },
@@ -240,6 +259,7 @@ set_defaults(struct config *cfg)
 	cfg->max_body_bytes = 65536;
 	cfg->fetch_deadline_ms = 5000;
 	cfg->cache_ttl_s = 60;
+	cfg->stale_days = 14;
 }
 
 /* Turn workers: 0 into one worker per online CPU, at most the maximum. */
@@ -299,6 +319,8 @@ config_load(const char *path, struct config **out, struct diag_list *diags)
 		goto out;
 
 	ld.cfg->workers = resolve_workers(ld.cfg->workers);
+	if (ld.cfg->site_title == NULL)
+		ld.cfg->site_title = xstrdup("Stethoscope");
 	*out = ld.cfg;
 	ld.cfg = NULL;
 	rc = 0;
@@ -336,6 +358,14 @@ config_free(struct config *cfg)
 	free_list(cfg->admin_groups, cfg->admin_group_count);
 	free(cfg->pid_file);
 	free(cfg->ca_file);
+	free(cfg->site_name);
+	free(cfg->site_title);
+	free(cfg->site_contact);
+	for (i = 0; i < cfg->faq_count; i++) {
+		free(cfg->faq[i].question);
+		free(cfg->faq[i].answer);
+	}
+	free(cfg->faq);
 	for (i = 0; i < cfg->source_count; i++)
 		if (cfg->sources[i].state != NULL)
 			cfg->sources[i].ops->free(cfg->sources[i].state);

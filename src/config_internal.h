@@ -57,7 +57,8 @@ struct config_key {
 
 config_setter	config_set_listen, config_set_socket_mode, config_set_int,
 		config_set_size, config_set_log_level, config_set_path,
-		config_set_string_list, config_set_section, config_set_sources;
+		config_set_string_list, config_set_section, config_set_sources,
+		config_set_text, config_set_contact, config_set_faq;
 config_item_check config_check_email, config_check_group;
 
 /* Add a diagnostic at node's position in the file being loaded. */

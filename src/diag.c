@@ -32,7 +32,7 @@ diag_add(struct diag_list *list, const char *file, int line, int column,
 	d->message = buf_detach(&msg);
 }
 
-static void
+void
 diag_format(const struct diag *d, struct buf *out)
 {
 	buf_puts(out, d->file);

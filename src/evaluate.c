@@ -42,13 +42,50 @@ result_to_json(const struct practice_result *r)
 	return obj;
 }
 
+/*
+ * When each source last heard from the device: the newest last_sync of the
+ * source's member records, in the order of the device's sources. A source
+ * without a sync time is listed without "last_sync".
+ */
 static struct json_object *
-device_to_json(const struct evaluated *e)
+synced_to_json(const struct merged_device *d,
+    const struct device_list *records)
+{
+	struct json_object	*list, *item;
+	const struct device_record *r;
+	time_t			 newest;
+	char			 stamp[32];
+	size_t			 i, k;
+
+	list = json_object_new_array();
+	for (i = 0; i < d->source_count; i++) {
+		newest = 0;
+		for (k = 0; k < d->member_count; k++) {
+			r = &records->items[d->members[k]];
+			if (r->source != NULL &&
+			    strcmp(r->source, d->sources[i]) == 0 &&
+			    r->last_sync > newest)
+				newest = r->last_sync;
+		}
+		item = json_object_new_object();
+		add_string(item, "source", d->sources[i]);
+		if (newest > 0 &&
+		    rfc3339_format(newest, stamp, sizeof(stamp)) == 0)
+			add_string(item, "last_sync", stamp);
+		json_object_array_add(list, item);
+	}
+	return list;
+}
+
+static struct json_object *
+device_to_json(const struct evaluated *e, const struct device_list *records)
 {
 	struct json_object	*obj, *sources, *practices;
 	size_t			 i;
 
 	obj = device_record_to_json(&e->device->record);
+	json_object_object_add(obj, "synced",
+	    synced_to_json(e->device, records));
 
 	sources = json_object_new_array();
 	for (i = 0; i < e->device->source_count; i++)
@@ -103,7 +140,8 @@ evaluate_records(const struct practices *practices,
 	devices = json_object_new_array();
 	critical = json_object_new_array();
 	for (i = 0; i < merged.count; i++) {
-		json_object_array_add(devices, device_to_json(&list[i]));
+		json_object_array_add(devices, device_to_json(&list[i],
+		    records));
 
 		/* The red banner: critical practices that must be fixed. */
 		for (k = 0; k < list[i].verdict.count; k++) {

@@ -18,6 +18,7 @@
 #include "listener.h"
 #include "log.h"
 #include "master.h"
+#include "reload_state.h"
 #include "worker.h"
 #include "xalloc.h"
 
@@ -38,6 +39,7 @@ struct master {
 	struct app	*app;
 	struct listener	 listener;
 	char		*pid_file;
+	char		*reload_state;	/* the failed reload's problems; see reload_state.h */
 	unsigned	 generation;
 	struct slot	*slots;
 	int		 slot_count;
@@ -233,10 +235,14 @@ reload(struct master *m)
 		log_error("master", "reload failed with %zu problem(s); still "
 		    "serving generation %u with the previous configuration",
 		    d.count, m->generation);
+		if (m->reload_state != NULL)
+			reload_state_write(m->reload_state, &d, time(NULL));
 		diag_clear(&d);
 		return;
 	}
 	diag_clear(&d);
+	if (m->reload_state != NULL)
+		reload_state_clear(m->reload_state);
 
 	if (strcmp(next->config->listen, m->app->config->listen) != 0)
 		log_warn("master", "listen changed to %s; the socket stays on "
@@ -499,6 +505,8 @@ master_run(const char *config_path, int foreground)
 		if (write_pid_file(m.app->config->pid_file) != 0)
 			goto out;
 		m.pid_file = xstrdup(m.app->config->pid_file);
+		m.reload_state = reload_state_path(m.pid_file);
+		reload_state_clear(m.reload_state);
 	}
 
 	reset_slots(&m, m.app->config->workers);
@@ -512,6 +520,7 @@ out:
 		unlink(m.pid_file);
 		free(m.pid_file);
 	}
+	free(m.reload_state);
 	listener_close(&m.listener);
 	free(m.slots);
 	free(m.retiring);

@@ -4,9 +4,7 @@
 
 #include <json-c/json.h>
 
-#include "evaluate.h"
 #include "log.h"
-#include "lookup.h"
 #include "pages.h"
 #include "template.h"
 
@@ -42,6 +40,35 @@ add_string(struct json_object *obj, const char *key, const char *value)
 	json_object_object_add(obj, key, json_object_new_string(value));
 }
 
+/*
+ * The site section of the config: title, organisation and contact. The
+ * contact becomes a mailto: link unless it is an http(s) URL, which the
+ * config loader checked.
+ */
+static void
+add_site_fields(const struct config *cfg, struct json_object *view)
+{
+	struct json_object	*site;
+	struct buf		 href = BUF_INIT;
+	const char		*contact = cfg->site_contact;
+
+	site = json_object_new_object();
+	add_string(site, "title", cfg->site_title != NULL ?
+	    cfg->site_title : "Stethoscope");
+	if (cfg->site_name != NULL)
+		add_string(site, "name", cfg->site_name);
+	if (contact != NULL) {
+		if (strncmp(contact, "https://", 8) != 0 &&
+		    strncmp(contact, "http://", 7) != 0)
+			buf_puts(&href, "mailto:");
+		buf_puts(&href, contact);
+		add_string(site, "contact", contact);
+		add_string(site, "contact_href", href.data);
+	}
+	json_object_object_add(view, "site", site);
+	buf_free(&href);
+}
+
 static void
 plain_failure(const struct request *req, struct response *resp)
 {
@@ -63,6 +90,7 @@ page_render(const struct app *app, const struct request *req,
 
 	/* Fields the layout and the partials read on every page. */
 	add_string(view, "title", title);
+	add_site_fields(app->config, view);
 	add_string(view, "static", app->static_prefix);
 	add_string(view, "version", STETHOSCOPE_VERSION);
 	if (req->user != NULL) {
@@ -123,143 +151,6 @@ page_error(const struct app *app, const struct request *req, int status,
 	json_object_put(view);
 }
 
-static const struct {
-	const char	*status;
-	const char	*label;
-} status_labels[] = {
-	{ "warn",	"Must fix" },
-	{ "nudge",	"Should fix" },
-	{ "unknown",	"No data" },
-	{ "ok",		"OK" },
-	{ "na",		"Does not apply" },
-};
-
-/* Add the status's label for people, and a flag the template can test. */
-static void
-add_status_fields(struct json_object *obj)
-{
-	struct json_object	*status;
-	const char		*name;
-	size_t			 i;
-
-	if (!json_object_object_get_ex(obj, "status", &status))
-		return;
-	name = json_object_get_string(status);
-	for (i = 0; i < sizeof(status_labels) / sizeof(status_labels[0]); i++) {
-		if (strcmp(name, status_labels[i].status) != 0)
-			continue;
-		add_string(obj, "status_label", status_labels[i].label);
-		json_object_object_add(obj, status_labels[i].status,
-		    json_object_new_boolean(1));
-	}
-}
-
-/*
- * Reshape a device of the evaluate view for templates, which cannot walk
- * the keys of an object: the practices become a list, and each status
- * gets a flag the template can test.
- */
-static void
-shape_device(struct json_object *device)
-{
-	struct json_object	*practices, *list, *status;
-	const char		*name;
-	int			 attention = 0;
-
-	list = json_object_new_array();
-	if (json_object_object_get_ex(device, "practices", &practices)) {
-		json_object_object_foreach(practices, key, result) {
-			if (!json_object_object_get_ex(result, "status",
-			    &status))
-				continue;
-			name = json_object_get_string(status);
-			/* Practices that do not apply are left off the page. */
-			if (strcmp(name, "na") == 0)
-				continue;
-			if (strcmp(name, "warn") == 0 ||
-			    strcmp(name, "nudge") == 0)
-				attention++;
-			add_string(result, "key", key);
-			add_status_fields(result);
-			json_object_array_add(list, json_object_get(result));
-		}
-	}
-	json_object_object_add(device, "practice_list", list);
-	json_object_object_add(device, "attention",
-	    json_object_new_int(attention));
-	add_status_fields(device);
-}
-
-/* Look the person's devices up and add them, and any source errors, to view. */
-static void
-add_devices(const struct app *app, const struct request *req,
-    struct json_object *view)
-{
-	struct lookup		 lookup;
-	struct json_object	*result, *devices, *errors, *item;
-	size_t			 i, n;
-
-	lookup_run(app->config, req->fetcher, LOOKUP_EMAIL, req->user,
-	    &lookup);
-	result = evaluate_records(app->practices, &lookup.records);
-	if (result == NULL) {
-		log_error("pages", "id=%s: %zu records could not be merged",
-		    req->request_id, lookup.records.count);
-		lookup_free(&lookup);
-		return;
-	}
-
-	json_object_object_get_ex(result, "devices", &devices);
-	n = json_object_array_length(devices);
-	for (i = 0; i < n; i++)
-		shape_device(json_object_array_get_idx(devices, i));
-	json_object_object_add(view, "devices", json_object_get(devices));
-	json_object_object_add(view, "device_count", json_object_new_int(
-	    (int)n));
-	json_object_object_get_ex(result, "critical", &item);
-	if (json_object_array_length(item) > 0) {
-		json_object_object_add(view, "critical", json_object_get(item));
-		json_object_object_add(view, "has_critical",
-		    json_object_new_boolean(1));
-	}
-
-	if (lookup.error_count > 0) {
-		errors = json_object_new_array();
-		for (i = 0; i < lookup.error_count; i++) {
-			item = json_object_new_object();
-			add_string(item, "source", lookup.errors[i].source);
-			add_string(item, "message", lookup.errors[i].message);
-			json_object_array_add(errors, item);
-		}
-		json_object_object_add(view, "source_errors", errors);
-		json_object_object_add(view, "has_source_errors",
-		    json_object_new_boolean(1));
-	}
-	json_object_put(result);
-	lookup_free(&lookup);
-}
-
-void
-page_home(const struct app *app, struct request *req, struct response *resp)
-{
-	struct json_object	*view;
-
-	view = json_object_new_object();
-	add_string(view, "email", req->user);
-	json_object_object_add(view, "is_admin",
-	    json_object_new_boolean(req->is_admin));
-	if (req->fetcher != NULL && app->config->source_count > 0) {
-		json_object_object_add(view, "sources_configured",
-		    json_object_new_boolean(1));
-		add_devices(app, req, view);
-	}
-
-	/* Personal data: no cache may keep a copy. */
-	response_header(resp, "Cache-Control", "no-store");
-	page_render(app, req, "index", "Your devices", view, resp);
-	json_object_put(view);
-}
-
 void
 page_healthz(const struct app *app, struct request *req,
     struct response *resp)
@@ -269,4 +160,29 @@ page_healthz(const struct app *app, struct request *req,
 	resp->content_type = "text/plain; charset=utf-8";
 	response_header(resp, "Cache-Control", "no-store");
 	buf_puts(&resp->body, "ok\n");
+}
+
+void
+page_faq(const struct app *app, struct request *req, struct response *resp)
+{
+	const struct config	*cfg = app->config;
+	struct json_object	*view, *list, *item;
+	size_t			 i;
+
+	view = json_object_new_object();
+	list = json_object_new_array();
+	for (i = 0; i < cfg->faq_count; i++) {
+		item = json_object_new_object();
+		add_string(item, "question", cfg->faq[i].question);
+		add_string(item, "answer", cfg->faq[i].answer);
+		json_object_array_add(list, item);
+	}
+	json_object_object_add(view, "faq", list);
+	if (cfg->faq_count > 0)
+		json_object_object_add(view, "has_faq",
+		    json_object_new_boolean(1));
+	json_object_object_add(view, "nav_faq", json_object_new_boolean(1));
+
+	page_render(app, req, "faq", "Questions and answers", view, resp);
+	json_object_put(view);
 }

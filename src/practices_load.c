@@ -415,3 +415,19 @@ practices_key(const struct practices *p, size_t i)
 {
 	return i < p->count ? p->items[i].key : NULL;
 }
+
+int
+practices_summary(const struct practices *p, size_t i,
+    struct practice_summary *out)
+{
+	const struct practice	*pr;
+
+	if (p == NULL || i >= p->count)
+		return -1;
+	pr = &p->items[i];
+	out->key = pr->key;
+	out->kind = rule_kinds[pr->kind]->name;
+	out->rating = rating_name(pr->rating);
+	out->title = pr->titles[STATUS_WARN];
+	return 0;
+}

@@ -3,14 +3,48 @@
 #include <string.h>
 
 #include "log.h"
+#include "api.h"
 #include "pages.h"
 #include "route.h"
 
-static const struct route app_routes[] = {
-	{ "GET",	"/",		page_home,	0 },
-	{ "GET",	"/healthz",	page_healthz,	ROUTE_PUBLIC },
-	{ NULL,		NULL,		NULL,		0 },
+/*
+ * Exact paths come before a prefix that starts them. Handlers of routes
+ * that take an email check that it is the signed-in person's own unless
+ * the person is an admin; routes by serial or MAC are for admins only.
+ */
+const struct route app_routes[] = {
+	{ "GET", "/",			page_home,		0 },
+	{ "GET", "/healthz",		page_healthz,		ROUTE_PUBLIC },
+	{ "GET", "/devices",		page_devices,		0 },
+	{ "GET", "/devices/",		page_device,		ROUTE_PREFIX },
+	{ "GET", "/faq",		page_faq,		0 },
+	{ "GET", "/admin/lookup",	page_admin_lookup,	ROUTE_ADMIN },
+	{ "GET", "/admin/practices",	page_admin_practices,	ROUTE_ADMIN },
+	{ "GET", "/api/v1/devices/merged/", api_devices_merged,
+	  ROUTE_PREFIX | ROUTE_API },
+	{ "GET", "/api/v1/devices/serial/", api_devices_serial,
+	  ROUTE_PREFIX | ROUTE_API | ROUTE_ADMIN },
+	{ "GET", "/api/v1/devices/macaddr/", api_devices_macaddr,
+	  ROUTE_PREFIX | ROUTE_API | ROUTE_ADMIN },
+	{ NULL,	 NULL,			NULL,			0 },
 };
+
+/* Paths under /api/ answer errors in JSON even when no route matches. */
+static int
+is_api_path(const char *path)
+{
+	return path != NULL && strncmp(path, "/api/", 5) == 0;
+}
+
+static void
+respond_error(const struct app *app, struct request *req, int status,
+    struct response *resp)
+{
+	if (is_api_path(req->path))
+		api_error(req, status, NULL, resp);
+	else
+		page_error(app, req, status, resp);
+}
 
 static int
 path_matches(const struct route *r, const char *path, const char **arg)
@@ -80,20 +114,28 @@ route_dispatch(const struct app *app, struct request *req,
 	 * application leaks before sign-in.
 	 */
 	if (req->user == NULL && (r == NULL || !(r->flags & ROUTE_PUBLIC))) {
-		page_error(app, req, 401, resp);
-		goto out;
-	}
-
-	if (r == NULL) {
-		if (status == 405)
-			response_header(resp, "Allow", allow.data);
-		page_error(app, req, status, resp);
+		respond_error(app, req, 401, resp);
 		goto out;
 	}
 
 	if (req->user != NULL)
 		req->is_admin = config_is_admin(app->config, req->user,
 		    req->groups);
+
+	if (r == NULL) {
+		if (status == 405)
+			response_header(resp, "Allow", allow.data);
+		respond_error(app, req, status, resp);
+		goto out;
+	}
+
+	if ((r->flags & ROUTE_ADMIN) && !req->is_admin) {
+		log_info("route", "id=%s: %s is not an admin; %s refused",
+		    req->request_id, req->user, req->log_path != NULL ?
+		    req->log_path : "-");
+		respond_error(app, req, 403, resp);
+		goto out;
+	}
 	r->handler(app, req, resp);
 
 out:

@@ -28,7 +28,7 @@
 
 #define UNKNOWN_TOP_KEY "expected one of: listen, socket_mode, workers, " \
 	"practices, templates, static, admins, log_level, pid_file, " \
-	"drain_timeout, limits, fetch, sources"
+	"drain_timeout, limits, fetch, site, sources"
 
 #define NOT_EMAIL "is not an email address; expected NAME@DOMAIN with " \
 	"one \"@\" and no spaces"
@@ -216,7 +216,64 @@ test_defaults(void **state)
 	assert_int_equal(cfg->drain_timeout_ms, 10000);
 	assert_int_equal(cfg->max_query_bytes, 4096);
 	assert_int_equal(cfg->max_body_bytes, 65536);
+	assert_string_equal(cfg->site_title, "Stethoscope");
+	assert_null(cfg->site_name);
+	assert_null(cfg->site_contact);
+	assert_int_equal(cfg->stale_days, 14);
+	assert_int_equal(cfg->faq_count, 0);
 
+	config_free(cfg);
+	free(path);
+}
+
+static void
+test_site_section(void **state)
+{
+	struct diag_list	 diags = DIAG_LIST_INIT;
+	struct config		*cfg = NULL;
+	char			*path;
+
+	(void)state;
+	path = write_config(REQUIRED
+	    "site:\n"
+	    "  name: Example Ltd\n"
+	    "  title: Device check\n"
+	    "  contact: Help@Example.com\n"
+	    "  stale_days: 30\n"
+	    "  faq:\n"
+	    "    - question: Why?\n"
+	    "      answer: Because.\n"
+	    "    - { question: Who?, answer: IT }\n");
+	assert_int_equal(config_load(path, &cfg, &diags), 0);
+	assert_int_equal(diags.count, 0);
+
+	assert_string_equal(cfg->site_name, "Example Ltd");
+	assert_string_equal(cfg->site_title, "Device check");
+	assert_string_equal(cfg->site_contact, "help@example.com");
+	assert_int_equal(cfg->stale_days, 30);
+	assert_int_equal(cfg->faq_count, 2);
+	assert_string_equal(cfg->faq[0].question, "Why?");
+	assert_string_equal(cfg->faq[0].answer, "Because.");
+	assert_string_equal(cfg->faq[1].question, "Who?");
+	assert_string_equal(cfg->faq[1].answer, "IT");
+
+	config_free(cfg);
+	free(path);
+}
+
+static void
+test_site_contact_url(void **state)
+{
+	struct diag_list	 diags = DIAG_LIST_INIT;
+	struct config		*cfg = NULL;
+	char			*path;
+
+	(void)state;
+	path = write_config(REQUIRED
+	    "site:\n  contact: https://help.example.com/devices\n");
+	assert_int_equal(config_load(path, &cfg, &diags), 0);
+	assert_string_equal(cfg->site_contact,
+	    "https://help.example.com/devices");
 	config_free(cfg);
 	free(path);
 }
@@ -625,6 +682,27 @@ static const struct error_case error_cases[] = {
 	{ "group empty", REQUIRED "admins:\n  groups:\n    - ''\n",
 	    { "6:7: \"admins.groups\" entries must not be empty or contain "
 	      "a NUL character" } },
+	{ "site contact javascript", REQUIRED
+	    "site:\n  contact: javascript:alert(1)\n",
+	    { "5:12: \"site.contact\" must be an email address (NAME@DOMAIN) "
+	      "or a URL starting with https:// or http://, without spaces" } },
+	{ "site stale_days zero", REQUIRED "site:\n  stale_days: 0\n",
+	    { "5:15: \"site.stale_days\" must be a number of days from 1 to "
+	      "3650, not \"0\"" } },
+	{ "site faq entry scalar", REQUIRED "site:\n  faq:\n    - hello\n",
+	    { "6:7: \"site.faq\" entries must be mappings with a question "
+	      "and an answer, not a scalar" } },
+	{ "site faq entry unknown key", REQUIRED
+	    "site:\n  faq:\n    - { question: a, answer: b, link: c }\n",
+	    { "6:33: unknown key in a \"site.faq\" entry; expected one of: "
+	      "question, answer" } },
+	{ "site faq entry without answer", REQUIRED
+	    "site:\n  faq:\n    - question: a\n",
+	    { "6:7: a \"site.faq\" entry needs both a question and an "
+	      "answer" } },
+	{ "site title empty", REQUIRED "site:\n  title: ''\n",
+	    { "5:10: \"site.title\" must not be empty or contain a NUL "
+	      "character" } },
 	{ "group entry mapping", REQUIRED "admins:\n  groups:\n    - a: 1\n",
 	    { "6:7: \"admins.groups\" entries must be strings, "
 	      "not a mapping" } },
@@ -852,6 +930,8 @@ main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_null_values_keep_defaults),
+		cmocka_unit_test(test_site_section),
+		cmocka_unit_test(test_site_contact_url),
 		cmocka_unit_test(test_workers_zero_means_cpus),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_valid_values),

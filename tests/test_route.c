@@ -121,6 +121,11 @@ make_app(void)
 		{ "layout",	"[{{title}}|{{#user}}{{email}}{{/user}}]{{{content}}}" },
 		{ "index",	"home of {{email}}" },
 		{ "error",	"error {{status}}: {{message}}" },
+		{ "devices",	"devices of {{email}}" },
+		{ "device",	"device" },
+		{ "faq",	"faq" },
+		{ "admin_lookup", "lookup {{problem}}" },
+		{ "admin_practices", "practices" },
 	};
 	struct diag_list	 d = DIAG_LIST_INIT;
 	struct app		*app;
@@ -142,19 +147,26 @@ make_app(void)
 }
 
 static void
-dispatch(const struct app *app, const char *method, const char *path,
-    const char *user, struct response *resp)
+dispatch_groups(const struct app *app, const char *method, const char *path,
+    const char *user, const char *groups, struct response *resp)
 {
 	struct request	 req;
 
 	fake_request(&req, method, path);
 	req.request_id = xstrdup("test");
-	req.groups = xstrdup("");
+	req.groups = xstrdup(groups);
 	if (user != NULL)
 		req.user = xstrdup(user);
 	response_init(resp);
 	route_dispatch(app, &req, resp);
 	request_free(&req);
+}
+
+static void
+dispatch(const struct app *app, const char *method, const char *path,
+    const char *user, struct response *resp)
+{
+	dispatch_groups(app, method, path, user, "", resp);
 }
 
 static void
@@ -221,6 +233,75 @@ home_not_cached(void **state)
 	app_free(app);
 }
 
+/*
+ * Who reaches which route. Bruno is no admin, Ada is one through her
+ * group. The app has no sources, so lookups an admin may make answer 503
+ * in the API and an empty result on the pages.
+ */
+static void
+authorization_cases(void **state)
+{
+	static const struct {
+		const char	*path;
+		const char	*user;
+		const char	*groups;
+		int		 status;
+		const char	*body;
+	} cases[] = {
+		{ "/devices", "bruno@example.com", "", 200, "devices of bruno" },
+		{ "/faq", "bruno@example.com", "", 200, "faq" },
+		{ "/devices/0123456789ab", "bruno@example.com", "", 404, "error 404" },
+		{ "/admin/lookup", "bruno@example.com", "", 403, "error 403" },
+		{ "/admin/lookup", "bruno@example.com", "engineering", 403,
+		  "error 403" },
+		{ "/admin/practices", "bruno@example.com", "", 403, "error 403" },
+		{ "/admin/lookup", "ada@example.com", "security-admins", 200,
+		  "lookup" },
+		{ "/admin/practices", "ada@example.com", "security-admins", 200,
+		  "practices" },
+		{ "/api/v1/devices/merged/ada@example.com", "bruno@example.com",
+		  "", 403, "{\"error\":" },
+		{ "/api/v1/devices/merged/not-an-email", "bruno@example.com",
+		  "", 403, "{\"error\":" },
+		{ "/api/v1/devices/serial/C02X", "bruno@example.com", "", 403,
+		  "{\"error\":" },
+		{ "/api/v1/devices/macaddr/00:1a:2b:3c:4d:5e",
+		  "bruno@example.com", "", 403, "{\"error\":" },
+		{ "/api/v1/devices/merged/bruno@example.com", "bruno@example.com",
+		  "", 503, "{\"error\":" },
+		{ "/api/v1/devices/merged/bruno@example.com", "ada@example.com",
+		  "security-admins", 503, "{\"error\":" },
+		{ "/api/v1/devices/macaddr/zz", "ada@example.com",
+		  "security-admins", 400, "{\"error\":" },
+		{ "/api/v1/devices/merged/a@b.c", NULL, "", 401,
+		  "{\"error\":\"sign-in required\"}" },
+		{ "/api/v1/nothing", "ada@example.com", "", 404,
+		  "{\"error\":\"not found\"}" },
+	};
+	struct response	 resp;
+	struct app	*app;
+	size_t		 i;
+
+	(void)state;
+	app = make_app();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("case: %s as %s\n", cases[i].path,
+		    cases[i].user ? cases[i].user : "nobody");
+		dispatch_groups(app, "GET", cases[i].path, cases[i].user,
+		    cases[i].groups, &resp);
+		assert_int_equal(resp.status, cases[i].status);
+		assert_non_null(strstr(resp.body.data, cases[i].body));
+		if (strncmp(cases[i].path, "/api/", 5) == 0) {
+			assert_string_equal(resp.content_type,
+			    "application/json");
+			assert_non_null(strstr(resp.headers.data,
+			    "Cache-Control: no-store"));
+		}
+		response_free(&resp);
+	}
+	app_free(app);
+}
+
 int
 main(void)
 {
@@ -230,6 +311,7 @@ main(void)
 		cmocka_unit_test(dispatch_statuses),
 		cmocka_unit_test(dispatch_405_lists_allow),
 		cmocka_unit_test(home_not_cached),
+		cmocka_unit_test(authorization_cases),
 	};
 
 	log_set_level(LOG_LEVEL_ERROR);
