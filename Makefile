@@ -145,6 +145,24 @@ fuzz-programs: $(FUZZ_BIN)
 check-fuzz: fuzz
 	$(Q)tests/run-fuzz $(FUZZ_SECONDS) $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
 
+# --- browser test --------------------------------------------------------
+
+# Screenshots and axe-core checks of the demo pages in Debian's Chromium,
+# driven by playwright-core (tests/browser/README.md). Needs Node.js 20+.
+.PHONY: check-browser
+
+BROWSER_LOCK	 = tests/browser/node_modules/.package-lock.json
+
+# npm ci writes node_modules/.package-lock.json, so the packages are
+# installed again only when node_modules is missing or the lock file changed.
+$(BROWSER_LOCK): tests/browser/package.json tests/browser/package-lock.json
+	$(Q)npm ci --prefix tests/browser --no-audit --no-fund
+
+check-browser: deps
+	$(Q)scripts/deps-browser
+	$(Q)$(MAKE) --no-print-directory all $(BROWSER_LOCK)
+	$(Q)BUILD=$(BUILD) node tests/browser/run.mjs
+
 # --- benchmarks ----------------------------------------------------------
 
 $(BENCH_BIN): tests/bench/bench_merge.c tests/bench/fleet.c $(LIB)
