@@ -54,6 +54,31 @@ pick_field(const struct request *req)
 	return found;
 }
 
+/*
+ * Remove the links to /devices/<id> from an admin's results: those pages
+ * list only the signed-in person's own devices, and the results already
+ * show every device in full.
+ */
+static void
+drop_device_links(struct json_object *view)
+{
+	struct json_object	*list;
+	size_t			 i, n;
+
+	if (json_object_object_get_ex(view, "devices", &list)) {
+		n = json_object_array_length(list);
+		for (i = 0; i < n; i++)
+			json_object_object_del(json_object_array_get_idx(list,
+			    i), "href");
+	}
+	if (json_object_object_get_ex(view, "critical", &list)) {
+		n = json_object_array_length(list);
+		for (i = 0; i < n; i++)
+			json_object_object_del(json_object_array_get_idx(list,
+			    i), "device_href");
+	}
+}
+
 void
 page_admin_lookup(const struct app *app, struct request *req,
     struct response *resp)
@@ -92,6 +117,7 @@ page_admin_lookup(const struct app *app, struct request *req,
 		    value.data);
 		view = pages_device_view(app, req, lookup_fields[field].kind,
 		    value.data);
+		drop_device_links(view);
 		json_object_object_add(view, "searched",
 		    json_object_new_boolean(1));
 		add_string(view, "searched_kind", lookup_fields[field].label);

@@ -70,6 +70,9 @@ check "ada sees the admin link" body_has 'href="/admin/lookup"'
 check "ada looks up bruno: 200" [ "$(as ada.okafor "$BASE/admin/lookup?email=bruno.lindqvist%40example.com")" = 200 ]
 check "ada's lookup shows devices" body_has 'class="device"'
 check "ada's lookup is logged" log_has 'admin.*ada.okafor@example.com looked up email bruno.lindqvist@example.com'
+check "ada looks up dev: 200" [ "$(as ada.okafor "$BASE/admin/lookup?email=dev.raman%40example.com")" = 200 ]
+check "admin results show the other person's device" body_has 'DEV-T14'
+check "admin results link to no /devices page" body_lacks 'href="/devices/[0-9a-f]'
 check "ada looks up a serial: 200" [ "$(as ada.okafor "$BASE/admin/lookup?serial=C02CHI0003CC")" = 200 ]
 check "invalid email: 400" [ "$(as ada.okafor "$BASE/admin/lookup?email=not-an-email")" = 400 ]
 check "invalid email: message on the form" body_has 'class="form-problem"'
