@@ -344,7 +344,8 @@ cmd_lookup(int argc, char **argv)
 	memset(&lookup, 0, sizeof(lookup));
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:c:", long_options,
+	/* No "+": options may follow the email, as in "lookup EMAIL --json". */
+	while ((ch = getopt_long(argc, argv, ":c:", long_options,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
