@@ -102,9 +102,13 @@ check "API admin invalid MAC: 400" [ "$(as ada.okafor "$BASE/api/v1/devices/maca
 check "API 400 is JSON" jq -e .error "$RUN_DIR/body"
 check "API unknown route: 404" [ "$(as ada.okafor "$BASE/api/v1/nothing")" = 404 ]
 check "API 404 is JSON" json_is '.error' 'not found'
-# nginx answers a request without a session with its sign-in redirect
-# before the worker sees it; the worker's JSON 401 is tested in test_route.
-check "API without sign-in: sent to sign-in" [ "$(http "$BASE/api/v1/devices/merged/ada.okafor@example.com")" = 302 ]
+# Without a session nginx answers the API with a JSON 401, not the
+# sign-in redirect that pages get; forged identity headers change nothing.
+check "API without sign-in: 401" [ "$(http -H "X-Auth-Request-Email: ada.okafor@example.com" "$BASE/api/v1/devices/merged/ada.okafor@example.com")" = 401 ]
+check "API 401 is JSON" json_is '.error' 'sign-in required'
+check "API 401 has the security headers" header_has '^x-content-type-options: nosniff'
+check "API with sign-in still reaches the worker" [ "$(as bruno.lindqvist "$BASE/api/v1/devices/merged/bruno.lindqvist@example.com")" = 200 ]
+check "API keeps the identity parameters" json_is '.devices | length' 2
 
 # A failing source costs only its own devices and is named on every page.
 set_mode google 500
