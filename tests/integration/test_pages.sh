@@ -110,6 +110,18 @@ check "API 401 has the security headers" header_has '^x-content-type-options: no
 check "API with sign-in still reaches the worker" [ "$(as bruno.lindqvist "$BASE/api/v1/devices/merged/bruno.lindqvist@example.com")" = 200 ]
 check "API keeps the identity parameters" json_is '.devices | length' 2
 
+# Every page is well-formed HTML: tidy finds no error and no misnested,
+# unclosed or unknown markup; its warnings about ARIA and SVG attributes
+# it does not know (aria-current, focusable) are fine.
+device_path=$(curl -s -b stethoscope_demo_user=ada.okafor@example.com "$BASE/devices" | grep -o '/devices/[0-9a-f]*' | head -n 1)
+for path in / /devices "$device_path" /faq /admin/lookup /admin/practices \
+    "/admin/lookup?email=dev.raman%40example.com"; do
+	curl -s -b stethoscope_demo_user=ada.okafor@example.com "$BASE$path" >"$RUN_DIR/page.html"
+	tidy -e -q "$RUN_DIR/page.html" >"$RUN_DIR/tidy.out" 2>&1
+	check "HTML of $path has no errors" [ $? -lt 2 ]
+	check "HTML of $path is well nested" bash -c "! grep -E 'discarding|missing </|implicit|unexpected|not recognized|duplicate|unescaped|Error' '$RUN_DIR/tidy.out'"
+done
+
 # A failing source costs only its own devices and is named on every page.
 set_mode google 500
 for page in / /devices; do
