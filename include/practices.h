@@ -107,7 +107,7 @@ size_t	practices_count(const struct practices *p);
 /* Return the key of practice i (in file order), or NULL when i is too big. */
 const char *practices_key(const struct practices *p, size_t i);
 
-/* What the admin page lists about one practice; strings borrow the table's. */
+/* One practice as the admin page lists it; strings borrow the table's. */
 struct practice_summary {
 	const char	*key;
 	const char	*kind;		/* "observed", "os_version", "software" */

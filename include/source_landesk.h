@@ -141,7 +141,7 @@ struct landesk_zone {
 	char			*name;		/* NAMED: an IANA name */
 };
 
-/* What parsing a machine response needs from the settings. */
+/* The settings that parsing a machine response needs. */
 struct landesk_parse_settings {
 	char			*columns[LANDESK_COL__MAX];
 	struct landesk_zone	 zone;

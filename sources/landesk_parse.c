@@ -124,15 +124,15 @@ landesk_instances(const struct landesk_items *items,
 {
 	const char	**list;
 	size_t		  i, j, k;
-	int		  wanted, seen;
+	int		  requested, seen;
 
 	list = xcalloc(items->count + 1, sizeof(*list));
 	*found = 0;
 	for (i = 0; i < items->count; i++) {
-		for (j = 0, wanted = 0; j < count && !wanted; j++)
-			wanted = columns[j] != NULL &&
+		for (j = 0, requested = 0; j < count && !requested; j++)
+			requested = columns[j] != NULL &&
 			    strcasecmp(items->items[i].column, columns[j]) == 0;
-		if (!wanted)
+		if (!requested)
 			continue;
 		for (k = 0, seen = 0; k < *found && !seen; k++)
 			seen = strcmp(list[k], items->items[i].instance) == 0;

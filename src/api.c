@@ -56,7 +56,7 @@ api_error(const struct request *req, int status, const char *message,
 	json_object_put(obj);
 }
 
-/* Look the validated value up and answer the evaluate view plus "errors". */
+/* Look the validated value up and respond with the evaluate view plus "errors". */
 static void
 answer_lookup(const struct app *app, struct request *req,
     enum lookup_kind kind, const char *value, struct response *resp)
@@ -97,8 +97,8 @@ answer_lookup(const struct app *app, struct request *req,
 }
 
 /*
- * Validate the route's argument as kind says and answer the lookup. For
- * an email, anyone but an admin may only ask for their own.
+ * Validate the route's argument according to kind and respond with the
+ * lookup. For an email, anyone but an admin may only ask for their own.
  */
 static void
 api_lookup(const struct app *app, struct request *req, enum lookup_kind kind,

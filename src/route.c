@@ -29,7 +29,7 @@ const struct route app_routes[] = {
 	{ NULL,	 NULL,			NULL,			0 },
 };
 
-/* Paths under /api/ answer errors in JSON even when no route matches. */
+/* Paths under /api/ return errors as JSON even when no route matches. */
 static int
 is_api_path(const char *path)
 {
@@ -130,7 +130,7 @@ route_dispatch(const struct app *app, struct request *req,
 	}
 
 	if ((r->flags & ROUTE_ADMIN) && !req->is_admin) {
-		log_info("route", "id=%s: %s is not an admin; %s refused",
+		log_info("route", "id=%s: %s is not an admin; %s rejected with 403",
 		    req->request_id, req->user, req->log_path != NULL ?
 		    req->log_path : "-");
 		respond_error(app, req, 403, resp);

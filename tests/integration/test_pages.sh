@@ -42,7 +42,7 @@ as dev.raman "$BASE/" >/dev/null
 check "dev: critical banner" body_has 'Fix these first'
 check "chiara: no banner" bash -c "[ \"\$(curl -s -b stethoscope_demo_user=chiara.esposito@example.com '$BASE/')\" ] && ! curl -s -b stethoscope_demo_user=chiara.esposito@example.com '$BASE/' | grep -q 'Fix these first'"
 
-# A person without devices is told what that means and whom to ask.
+# The page for a person without devices explains what that means and whom to ask.
 as emilie.fournier "$BASE/" >/dev/null
 check "emilie: no devices explained" body_has 'No devices found'
 check "emilie: contact named" body_has 'it-help@example.com'
@@ -102,8 +102,8 @@ check "API admin invalid MAC: 400" [ "$(as ada.okafor "$BASE/api/v1/devices/maca
 check "API 400 is JSON" jq -e .error "$RUN_DIR/body"
 check "API unknown route: 404" [ "$(as ada.okafor "$BASE/api/v1/nothing")" = 404 ]
 check "API 404 is JSON" json_is '.error' 'not found'
-# Without a session nginx answers the API with a JSON 401, not the
-# sign-in redirect that pages get; forged identity headers change nothing.
+# Without a session nginx returns a JSON 401 for the API, not the sign-in
+# redirect that pages get. Forged identity headers change nothing.
 check "API without sign-in: 401" [ "$(http -H "X-Auth-Request-Email: ada.okafor@example.com" "$BASE/api/v1/devices/merged/ada.okafor@example.com")" = 401 ]
 check "API 401 is JSON" json_is '.error' 'sign-in required'
 check "API 401 has the security headers" header_has '^x-content-type-options: nosniff'
@@ -111,8 +111,8 @@ check "API with sign-in still reaches the worker" [ "$(as bruno.lindqvist "$BASE
 check "API keeps the identity parameters" json_is '.devices | length' 2
 
 # Every page is well-formed HTML: tidy finds no error and no misnested,
-# unclosed or unknown markup; its warnings about ARIA and SVG attributes
-# it does not know (aria-current, focusable) are fine.
+# unclosed or unknown markup. Its warnings about the ARIA and SVG
+# attributes it does not know (aria-current, focusable) are expected.
 device_path=$(curl -s -b stethoscope_demo_user=ada.okafor@example.com "$BASE/devices" | grep -o '/devices/[0-9a-f]*' | head -n 1)
 for path in / /devices "$device_path" /faq /admin/lookup /admin/practices \
     "/admin/lookup?email=dev.raman%40example.com"; do

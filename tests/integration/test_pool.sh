@@ -39,11 +39,11 @@ wait_for "the previous workers to exit" 10 two_workers
 after=$(worker_pids)
 check "reload replaced the workers" [ "$before" != "$after" ]
 
-# A broken template: the reload is refused, the old one keeps serving.
+# A broken template: the reload is rejected, the old one keeps serving.
 before=$(worker_pids)
 printf '<p>{{#open}} never closed</p>\n' >"$RUN_DIR/templates/index.mustache"
 kill -HUP "$MASTER_PID"
-wait_for "the refused reload" 10 log_has "reload failed"
+wait_for "the rejected reload" 10 log_has "reload failed"
 check "broken template error has a position" log_has "index.mustache:1:[0-9]*: unclosed section"
 status=$(http -b "$cookie" "$BASE/")
 check "broken template: still 200" [ "$status" = 200 ]
@@ -57,7 +57,7 @@ cp "$CONFIG" "$RUN_DIR/good.yaml"
 printf 'no_such_key: 1\n' >>"$CONFIG"
 lines=$(grep -c "reload failed" "$RUN_DIR/stethoscope.log")
 kill -HUP "$MASTER_PID"
-wait_for "the second refused reload" 10 bash -c "[ \$(grep -c 'reload failed' '$RUN_DIR/stethoscope.log') -gt $lines ]"
+wait_for "the second rejected reload" 10 bash -c "[ \$(grep -c 'reload failed' '$RUN_DIR/stethoscope.log') -gt $lines ]"
 check "broken config error names the key" log_has "stethoscope.yaml:[0-9]*:[0-9]*: unknown key \"no_such_key\""
 status=$(http -b "$cookie" "$BASE/")
 check "broken config: still 200" [ "$status" = 200 ]
@@ -69,7 +69,7 @@ sed -i "s|^practices:.*|practices: $RUN_DIR/practices.yaml|" "$CONFIG"
 printf '  - key: encryption\n    kind: observed\n    rating: urgent\n' >>"$RUN_DIR/practices.yaml"
 lines=$(grep -c "reload failed" "$RUN_DIR/stethoscope.log")
 kill -HUP "$MASTER_PID"
-wait_for "the third refused reload" 10 bash -c "[ \$(grep -c 'reload failed' '$RUN_DIR/stethoscope.log') -gt $lines ]"
+wait_for "the third rejected reload" 10 bash -c "[ \$(grep -c 'reload failed' '$RUN_DIR/stethoscope.log') -gt $lines ]"
 check "broken practices: duplicate key reported" log_has "practices.yaml:[0-9]*:[0-9]*: .*duplicate practice key \"encryption\""
 check "broken practices: bad rating reported" log_has "practices.yaml:[0-9]*:[0-9]*: .*urgent"
 status=$(http -b "$cookie" "$BASE/")
